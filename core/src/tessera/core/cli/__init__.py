@@ -1,0 +1,21 @@
+"""The ``tessera`` command line: serve, demo, import, users, tokens and plugins."""
+
+from __future__ import annotations
+
+import typer
+
+from tessera.core.cli import plugins, serve, users
+
+app = typer.Typer(
+    name="tessera",
+    help="Tessera: a plugin kernel for sales operations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+serve.register(app)
+users.register(app)
+app.add_typer(plugins.app, name="plugins")
+
+
+def main() -> None:
+    app()

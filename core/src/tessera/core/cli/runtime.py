@@ -1,0 +1,54 @@
+"""What every command needs: the configured database and clear error reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from tessera.core.db import create_db_engine, migrate, session_scope
+from tessera.core.errors import KernelError
+from tessera.core.manager import PluginManager
+from tessera.core.settings import Settings
+
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def open_engine() -> Engine:
+    """The engine for ``TESSERA_DATABASE_URL`` (or the local SQLite), migrated to head."""
+    engine = create_db_engine(Settings.from_env().database_url)
+    migrate(engine)
+    return engine
+
+
+@contextmanager
+def database_session() -> Iterator[Session]:
+    """A committed-on-success session on the configured database."""
+    engine = open_engine()
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def load_plugins() -> PluginManager:
+    manager = PluginManager()
+    manager.load_entry_points()
+    for name, reason in manager.failures.items():
+        err_console.print(f"[yellow]warning:[/] plugin {name} failed to load: {reason}", markup=True)
+    return manager
+
+
+@contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn a :class:`KernelError` into a message on stderr and exit status 1."""
+    try:
+        yield
+    except KernelError as err:
+        err_console.print(f"error: {err.detail}", markup=False, highlight=False)
+        raise typer.Exit(1) from err

@@ -1,0 +1,47 @@
+"""The kernel's implementation of :class:`tessera.sdk.SalesData` for one caller."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlmodel import Session, col, select
+
+from tessera.core.models import Opportunity, Team, User
+from tessera.sdk import Caller, OpportunityRecord, RepRecord
+
+# Roles that see every rep's numbers.
+SEE_EVERYONE = frozenset({"admin", "finance"})
+
+
+class DatabaseSalesData:
+    def __init__(self, *, session: Session, caller: Caller) -> None:
+        self._session = session
+        self._caller = caller
+
+    def visible_reps(self) -> list[RepRecord]:
+        query = select(User, Team).join(Team, isouter=True).where(User.role == "rep")
+        if self._caller.role == "manager":
+            query = query.where(User.team == self._caller.team)
+        elif self._caller.role not in SEE_EVERYONE:
+            query = query.where(User.key == self._caller.user)
+        rows = self._session.exec(query.order_by(col(User.key))).all()
+        return [
+            RepRecord(key=u.key, name=u.name, team=u.team, region=t.region if t else None) for u, t in rows
+        ]
+
+    def opportunities(self, *, owners: Collection[str]) -> list[OpportunityRecord]:
+        query = select(Opportunity).where(col(Opportunity.owner).in_(list(owners)))
+        return [
+            OpportunityRecord(
+                key=o.key,
+                stage=o.stage,
+                amount=o.amount,
+                close_value=o.close_value,
+                engage_date=o.engage_date,
+                close_date=o.close_date,
+                owner=o.owner,
+                account=o.account,
+                product=o.product,
+            )
+            for o in self._session.exec(query.order_by(col(Opportunity.key))).all()
+        ]
