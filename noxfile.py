@@ -30,5 +30,5 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Type-check the packages, the tests and this file with mypy (strict)."""
-    session.install(*PACKAGES, *TEST_REQUIREMENTS, "mypy", "nox")
+    session.install(*PACKAGES, *TEST_REQUIREMENTS, "mypy", "nox", "types-jsonschema")
     session.run("mypy", *CODE)

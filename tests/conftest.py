@@ -16,11 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from click.testing import Result
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tessera.core.app import create_app
 from tessera.core.cli import app as cli_app

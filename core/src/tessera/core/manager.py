@@ -76,8 +76,11 @@ class PluginManager:
                 log.exception("plugin %s failed in tessera_register_routes", impl.plugin_name)
                 self.failures[impl.plugin_name] = "tessera_register_routes raised"
                 continue
-            if router is not None:
+            if isinstance(router, APIRouter):
                 routers[impl.plugin_name] = router
+            elif router is not None:
+                log.error("plugin %s returned %r from tessera_register_routes", impl.plugin_name, router)
+                self.failures[impl.plugin_name] = "tessera_register_routes must return an APIRouter or None"
         return routers
 
 
