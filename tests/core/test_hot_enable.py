@@ -27,7 +27,9 @@ def _reps_of(engine, region):
 
 def _sees_commission(api, token):
     me = api.get("/api/me", headers=auth(token)).json()
-    statements = api.get("/api/plugins/commission/statements", params={"period": "2017-Q2"}, headers=auth(token))
+    statements = api.get(
+        "/api/plugins/commission/statements", params={"period": "2017-Q2"}, headers=auth(token)
+    )
     listed = any(p["name"] == "commission" for p in me["plugins"])
     assert statements.status_code == (200 if listed else 404), statements.text
     return listed
@@ -51,6 +53,7 @@ def test_enable_east_at_50_percent_follows_team_buckets_without_restart(cli, api
     refused = api.get("/api/plugins/commission/statements?period=2017-Q2", headers=auth(tokens[outsider]))
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["detail"].startswith("Plugin 'commission' is not enabled for team 'Rocco Neubert'")
+
 
 def test_central_at_50_percent_includes_the_team_whose_bucket_is_exactly_50(cli, api, engine, maven):
     central = _reps_of(engine, "Central")

@@ -31,7 +31,9 @@ def test_enable_and_disable_through_the_cli_show_in_the_listing(cli, api, admin)
 
 
 def test_enable_through_the_admin_api(api, admin):
-    response = api.post("/api/admin/plugins/commission/enable", json={"region": "West", "percent": 35}, headers=admin)
+    response = api.post(
+        "/api/admin/plugins/commission/enable", json={"region": "West", "percent": 35}, headers=admin
+    )
     assert response.status_code == 200
     assert response.json()["rollouts"] == {"West": 35}
     response = api.post("/api/admin/plugins/commission/disable", json={"region": "West"}, headers=admin)
@@ -41,10 +43,22 @@ def test_enable_through_the_admin_api(api, admin):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["nope", "--region", "East", "--percent", "10"], "No plugin 'nope' is installed; installed plugins: commission"),
-        (["commission", "--region", "North", "--percent", "10"], "No region 'North'; use one of: East, West, or 'all'"),
-        (["commission", "--region", "East", "--percent", "101"], "percent must be a whole number from 0 to 100"),
-        (["commission", "--region", "East", "--percent", "-1"], "percent must be a whole number from 0 to 100"),
+        (
+            ["nope", "--region", "East", "--percent", "10"],
+            "No plugin 'nope' is installed; installed plugins: commission",
+        ),
+        (
+            ["commission", "--region", "North", "--percent", "10"],
+            "No region 'North'; use one of: East, West, or 'all'",
+        ),
+        (
+            ["commission", "--region", "East", "--percent", "101"],
+            "percent must be a whole number from 0 to 100",
+        ),
+        (
+            ["commission", "--region", "East", "--percent", "-1"],
+            "percent must be a whole number from 0 to 100",
+        ),
     ],
 )
 def test_bad_enable_is_refused_by_the_cli_and_changes_nothing(cli, api, admin, args, message):
@@ -93,7 +107,9 @@ def test_config_breaking_the_schema_is_refused_and_changes_nothing(cli, api, adm
     assert "breaks its JSON Schema" in response.json()["detail"]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad))
-    assert "breaks its JSON Schema" in cli("plugins", "configure", "commission", str(path), expect_exit=1).output
+    assert (
+        "breaks its JSON Schema" in cli("plugins", "configure", "commission", str(path), expect_exit=1).output
+    )
     path.write_text("{not json")
     assert "is not valid JSON" in cli("plugins", "configure", "commission", str(path), expect_exit=1).output
     assert api.get("/api/admin/plugins/commission/config/all", headers=admin).json() == before
