@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from tessera.core import __version__
 from tessera.core.api.plugin_routes import mount_plugin_routes
 from tessera.core.api.problems import install_problem_handlers
+from tessera.core.api.resources import resources_router
 from tessera.core.api.routes import admin_plugins, me
 from tessera.core.db import create_db_engine
 from tessera.core.manager import PluginManager
@@ -26,6 +27,7 @@ def create_app(*, engine: Engine, plugin_manager: PluginManager) -> FastAPI:
     api = APIRouter(prefix="/api")
     api.include_router(me.router)
     api.include_router(admin_plugins.router)
+    api.include_router(resources_router())
     app.include_router(api)
     mount_plugin_routes(app, plugin_manager.routes())
     return app

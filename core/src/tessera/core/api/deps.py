@@ -23,7 +23,10 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Function scope: the session commits when the endpoint returns, before the
+# response is sent, so a client that reads right after a write sees it and a
+# failed commit is reported instead of a 200.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_plugin_manager(request: Request) -> PluginManager:
