@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,21 +10,15 @@ from pathlib import Path
 
 import httpx
 
-from tests.factories import add_org, auth, token_for
+from tests.factories import add_org, auth, free_port, token_for
 
 TESSERA = str(Path(sys.executable).with_name("tessera"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_serve_with_two_workers_answers_every_request(engine, database_url):
     add_org(engine)
     token = token_for(engine, "ann")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TESSERA_DATABASE_URL": database_url}
     process = subprocess.Popen(
         [TESSERA, "serve", "--port", str(port), "--workers", "2"],

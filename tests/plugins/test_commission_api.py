@@ -178,6 +178,14 @@ def test_regional_config_changes_the_numbers_of_that_region_only(api, cli, engin
     cli("plugins", "configure", "commission", str(west_file), "--region", "West")
     assert payouts(api, engine, "wes") == {"wes": "600.00"}
     assert payouts(api, engine, "ann") == {"ann": "6600.04"}
+    everyone = statements(api, engine, "fin")
+    assert {rep: s["plan"] for rep, s in everyone.items()} == {
+        "ann": "east",
+        "bob": "east",
+        "rob": "east",
+        "wes": "west",
+    }
+    assert everyone["ann"] == team["ann"]
 
 
 # -- the real export, computed by hand -------------------------------------------------------

@@ -93,15 +93,22 @@ def build_router() -> APIRouter:
 
     @router.get("/statements")
     def read_statements(ctx: ContextDep, period: PeriodQuery = None) -> StatementsPublic:
-        """One statement for every rep the caller may see, including reps credited nothing."""
+        """One statement for every rep the caller may see, including reps credited nothing,
+        each under the plan configured for the rep's own region."""
         quarter = _quarter(period)
-        reps = [rep["key"] for rep in ctx.data.visible_reps()]
-        found = statements(
-            reps=reps,
-            opportunities=ctx.data.opportunities(owners=reps),
-            config=load_config(ctx.config),
-            quarter=quarter,
-        )
-        return StatementsPublic(items=[_public(statement) for statement in found])
+        reps = ctx.data.visible_reps()
+        opportunities = ctx.data.opportunities(owners=[rep["key"] for rep in reps])
+        by_rep: dict[str, Statement] = {}
+        for region in {rep["region"] for rep in reps}:
+            in_region = [rep["key"] for rep in reps if rep["region"] == region]
+            owners = set(in_region)
+            found = statements(
+                reps=in_region,
+                opportunities=[o for o in opportunities if o["owner"] in owners],
+                config=load_config(ctx.config_for_region(region)),
+                quarter=quarter,
+            )
+            by_rep.update((s.rep, s) for s in found)
+        return StatementsPublic(items=[_public(by_rep[rep["key"]]) for rep in reps])
 
     return router

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol, TypedDict
@@ -81,10 +81,16 @@ class SalesData(Protocol):
 
 @dataclass(frozen=True)
 class PluginContext:
-    """Everything one request into a plugin may use."""
+    """Everything one request into a plugin may use.
+
+    :param config: the plugin's configuration for the caller's region.
+    :param config_for_region: the configuration for any region (``None``: the
+        one for all regions), e.g. to treat each rep by their own region's rules.
+    """
 
     plugin: str
     version: str
     caller: Caller
     config: Mapping[str, Any]
+    config_for_region: Callable[[str | None], Mapping[str, Any]]
     data: SalesData

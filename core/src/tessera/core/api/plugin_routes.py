@@ -7,7 +7,8 @@ then it hands the plugin a :class:`tessera.sdk.PluginContext`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 
@@ -26,14 +27,18 @@ def _require_enabled(plugin: str) -> Callable[..., None]:
     ) -> None:
         if not is_enabled(rollout_table(session), plugin, caller):
             raise PluginNotEnabledError(plugin, caller.team)
-        manifest = manager.manifests[plugin]
+
+        def config_for_region(region: str | None) -> Mapping[str, Any]:
+            return effective_config(
+                session=session, manifests=manager.manifests, plugin=plugin, region=region
+            )
+
         context = PluginContext(
             plugin=plugin,
-            version=manifest.version,
+            version=manager.manifests[plugin].version,
             caller=caller,
-            config=effective_config(
-                session=session, manifests=manager.manifests, plugin=plugin, region=caller.region
-            ),
+            config=config_for_region(caller.region),
+            config_for_region=config_for_region,
             data=DatabaseSalesData(session=session, caller=caller),
         )
         setattr(request.state, REQUEST_STATE_KEY, context)

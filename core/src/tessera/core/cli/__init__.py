@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tessera.core.cli import plugins, serve, users
+from tessera.core.cli import data, demo, plugins, serve, users
 
 app = typer.Typer(
     name="tessera",
@@ -14,6 +14,8 @@ app = typer.Typer(
 )
 serve.register(app)
 users.register(app)
+data.register(app)
+demo.register(app)
 app.add_typer(plugins.app, name="plugins")
 
 
