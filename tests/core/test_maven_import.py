@@ -163,6 +163,16 @@ PIPELINE = "sales_pipeline.csv"
             "opportunity_id '1C1I7A6R' appears again; it is first on line 2",
         ),
         ("accounts.csv", 2, ",2822,", ",many,", "employees 'many' is not a whole number"),
+        (
+            "accounts.csv",
+            2,
+            ",1996,",
+            ",99999999999999999999,",
+            "year_established '99999999999999999999' is not",
+        ),
+        (PIPELINE, 2, ",1054", ",1e30", "close_value '1e30' is not an amount"),
+        (PIPELINE, 2, ",1054", ",100000000000000000000", "is not an amount like 1234.50"),
+        (PIPELINE, 2, "Cancity", "Can\x00city", "account holds control characters"),
         ("accounts.csv", 2, ",1100.04,", ",1100.045,", "revenue '1100.045' is not an amount"),
         (
             "sales_teams.csv",
@@ -183,6 +193,13 @@ def test_import_refuses_a_bad_row_with_file_line_and_reason(
     assert [(p.file, p.line) for p in problems] == [(file, line)]
     assert reason in problems[0].reason
     assert all(count(engine, table) == 0 for table in (Region, Opportunity))
+
+
+def test_import_refuses_a_regional_office_named_all(engine, export_copy):
+    edit_line(export_copy, "sales_teams.csv", 2, "Central", "all")
+    problems = refusal(engine, export_copy)
+    assert ("sales_teams.csv", 2) in [(p.file, p.line) for p in problems]
+    assert any("regional_office 'all' is reserved" in p.reason for p in problems)
 
 
 def test_refused_import_leaves_the_database_exactly_as_it_was(engine, export_copy):

@@ -110,6 +110,9 @@ def test_resource_update_with_unknown_reference_changes_nothing(api, admin, engi
         ("opportunities", {**OPPORTUNITY, "key": "NEW-1", "amount": "-1"}, "body.amount"),
         ("opportunities", {**OPPORTUNITY, "key": "NEW-1", "close_date": "2017-02-30"}, "body.close_date"),
         ("accounts", {"key": "Big", "name": "Big", "employees": 2**40}, "body.employees"),
+        ("accounts", {"key": "Neg", "name": "Neg", "employees": -1}, "body.employees"),
+        ("regions", {"key": "a\u0000b", "name": "x"}, "control characters"),
+        ("accounts", {"key": "Nul", "name": "x\u0000y"}, "name: remove the control characters"),
         (
             "activities",
             {"kind": "call", "subject": "Hi", "owner": "ann", "occurred_at": "2017-01-05T08:30:00"},
@@ -180,3 +183,21 @@ def test_resource_writes_need_a_bearer_token(api, admin, engine):
     problem(api.patch("/api/opportunities/OPEN-1", json={"stage": "Won"}), 401)
     assert stored(engine, Opportunity, "NEW-1") is None
     assert stored(engine, Opportunity, "OPEN-1") == before
+
+
+def test_resource_values_the_database_cannot_handle_are_422_problems(api, admin, engine):
+    late = {"kind": "call", "subject": "Hi", "owner": "ann", "occurred_at": "9999-12-31T23:59:59-01:00"}
+    problem(api.post("/api/activities", json=late, headers=admin), 422)
+    assert count(engine, Activity) == 0
+    # PostgreSQL cannot compare text with NUL; SQLite simply finds nothing.
+    response = api.get("/api/regions/a%00b", headers=admin)
+    assert response.status_code in (404, 422)
+    assert response.headers["content-type"] == "application/problem+json"
+    assert api.get("/api/opportunities?owner=a%00b", headers=admin).status_code in (200, 422)
+
+
+def test_malformed_json_says_the_body_is_not_json(api, admin):
+    response = api.post(
+        "/api/regions", content=b'{"key": "x", ', headers={**admin, "content-type": "application/json"}
+    )
+    assert "the body is not valid JSON" in problem(response, 422)

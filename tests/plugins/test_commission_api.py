@@ -74,6 +74,12 @@ def test_statements_cover_exactly_the_reps_the_caller_may_see(api, engine, enabl
     assert list(statements(api, engine, user)) == reps
 
 
+def test_a_manager_without_a_team_sees_no_statements(api, cli, engine, enabled):
+    cli("users", "add", "Drifter", "--role", "manager")
+    cli("users", "add", "Loner", "--role", "rep")
+    assert statements(api, engine, "Drifter") == {}
+
+
 def test_statement_shows_credits_attainment_payout_and_how_it_was_computed(api, engine, enabled):
     ann = statements(api, engine, "ann")["ann"]
     assert ann == statements(api, engine, "fin")["ann"]

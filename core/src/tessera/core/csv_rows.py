@@ -27,6 +27,9 @@ from tessera.core.money import CENT
 _INTEGER = re.compile(r"-?[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SHOWN = 40  # characters of a bad value quoted in a problem
+_INT32 = 2**31 - 1  # integer columns are 32-bit
+_MONEY_LIMIT = Decimal(10) ** 15  # cents must fit a 64-bit column
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ class Cells:
 
     def text(self, column: str, *, required: bool = False) -> str | None:
         value = self._row.cells[column].strip()
+        if _CONTROL_CHARACTERS.search(value):
+            self.refuse(f"{column} holds control characters (such as NUL); remove them")
+            return None
         if value:
             return value
         if required:
@@ -117,9 +123,11 @@ class Cells:
 
     def integer(self, column: str) -> int | None:
         value = self.text(column)
-        if value is None or _INTEGER.fullmatch(value):
-            return None if value is None else int(value)
-        self.refuse(f"{column} '{value}' is not a whole number")
+        if value is None:
+            return None
+        if _INTEGER.fullmatch(value) and abs(int(value)) <= _INT32:
+            return int(value)
+        self.refuse(f"{column} '{value[:_SHOWN]}' is not a whole number from -{_INT32} to {_INT32}")
         return None
 
     def money(self, column: str) -> Decimal | None:
@@ -128,8 +136,10 @@ class Cells:
             amount = None if value is None else Decimal(value)
         except InvalidOperation:
             amount = Decimal("NaN")
-        if amount is not None and (not amount.is_finite() or amount != amount.quantize(CENT)):
-            self.refuse(f"{column} '{value}' is not an amount like 1234.50")
+        if amount is None:
+            return None
+        if not amount.is_finite() or abs(amount) >= _MONEY_LIMIT or amount != amount.quantize(CENT):
+            self.refuse(f"{column} '{value}' is not an amount like 1234.50 (below {_MONEY_LIMIT:,})")
             return None
         return amount
 

@@ -9,7 +9,8 @@ Hierarchy::
     ├── PermissionDeniedError   403  the caller's role may not do this
     ├── NotFoundError           404  no such record, plugin or region
     │   └── PluginNotEnabledError     the plugin is off for the caller's team
-    └── ConflictError           409  the record exists already
+    ├── ConflictError           409  the record exists already
+    └── UnavailableError        503  the database cannot be reached or opened
 """
 
 from __future__ import annotations
@@ -89,3 +90,8 @@ class PluginNotEnabledError(NotFoundError):
 class ConflictError(KernelError):
     status = 409
     title = "Conflict"
+
+
+class UnavailableError(KernelError):
+    status = 503
+    title = "Service unavailable"

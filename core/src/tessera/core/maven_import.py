@@ -31,6 +31,7 @@ from tessera.core.bulk_upsert import EntityCounts, Record, upsert_by_key
 from tessera.core.csv_rows import Cells, CsvRow, read_csv
 from tessera.core.errors import ImportRefusedError, RowProblem
 from tessera.core.models import (
+    ALL_REGIONS,
     STAGES,
     Account,
     AccountBase,
@@ -185,6 +186,9 @@ def _check_teams(rows: list[CsvRow], problems: list[RowProblem]) -> _Organisatio
 
 
 def _add_member(cells: Cells, org: _Organisation, *, agent: str, manager: str, office: str) -> None:
+    if office.casefold() == ALL_REGIONS:
+        cells.refuse(f"regional_office '{office}' is reserved (it means every region); rename the office")
+        return
     region = cells.record(RegionBase, "region", key=office, name=office)
     team = cells.record(TeamBase, "team", key=manager, name=manager, region=office)
     boss = cells.record(UserBase, "manager", key=manager, name=manager, role="manager", team=manager)

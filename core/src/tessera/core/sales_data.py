@@ -21,6 +21,8 @@ class DatabaseSalesData:
     def visible_reps(self) -> list[RepRecord]:
         query = select(User, Team).join(Team, isouter=True).where(User.role == "rep")
         if self._caller.role == "manager":
+            if self._caller.team is None:
+                return []  # a manager without a team manages nobody
             query = query.where(User.team == self._caller.team)
         elif self._caller.role not in SEE_EVERYONE:
             query = query.where(User.key == self._caller.user)

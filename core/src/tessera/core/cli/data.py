@@ -31,12 +31,14 @@ def maven_crm(
     ],
 ) -> None:
     """Import a Maven Analytics "CRM + Sales Opportunities" export, all or nothing; safe to repeat."""
-    with reporting_errors(), database_session() as session:
-        import_export(session=session, directory=directory)
+    with reporting_errors():
+        with database_session() as session:
+            summary = import_export(session=session, directory=directory)
+        print_summary(directory, summary)  # only once the import is committed
 
 
 def import_export(*, session: Session, directory: Path) -> ImportSummary:
-    """Import with progress on stderr and print the summary; on refusal print every problem, exit 1."""
+    """Import with progress on stderr; on refusal print every problem and exit 1."""
     try:
         with _progress() as progress:
             summary = import_maven_crm(session=session, directory=directory, progress=progress)
@@ -50,7 +52,6 @@ def import_export(*, session: Session, directory: Path) -> ImportSummary:
         for problem in err.problems:
             err_console.print(f"  {problem}", markup=False, highlight=False)
         raise typer.Exit(1) from err
-    _print_summary(directory, summary)
     return summary
 
 
@@ -73,7 +74,7 @@ def _progress() -> Iterator[ImportProgress]:
         yield advance
 
 
-def _print_summary(directory: Path, summary: ImportSummary) -> None:
+def print_summary(directory: Path, summary: ImportSummary) -> None:
     outcome = "imported" if summary.changed else "already up to date, nothing changed"
     typer.echo(f"{directory}: {outcome}")
     width = max(len(entity) for entity in summary.counts)

@@ -11,7 +11,7 @@ import uvicorn
 from sqlmodel import Session, col, select
 
 from tessera.core.auth import issue_token
-from tessera.core.cli.data import import_export
+from tessera.core.cli.data import import_export, print_summary
 from tessera.core.cli.runtime import load_plugins, open_engine, reporting_errors
 from tessera.core.db import session_scope
 from tessera.core.demo_data import write_demo_export
@@ -46,10 +46,12 @@ def demo(
     manifests = load_plugins().manifests
     engine = open_engine()
     try:
-        with reporting_errors(), session_scope(engine) as session:
-            import_export(session=session, directory=directory)
-            _install_plugins(session, manifests)
-            logins = _issue_logins(session)
+        with reporting_errors():
+            with session_scope(engine) as session:
+                summary = import_export(session=session, directory=directory)
+                _install_plugins(session, manifests)
+                logins = _issue_logins(session)
+            print_summary(directory, summary)
     finally:
         engine.dispose()
     _print_welcome(f"http://{host}:{port}", logins, with_plugin=DEMO_PLUGIN in manifests)

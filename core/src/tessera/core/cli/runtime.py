@@ -8,10 +8,12 @@ from contextlib import contextmanager
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
 from tessera.core.db import create_db_engine, migrate, session_scope
-from tessera.core.errors import KernelError
+from tessera.core.errors import KernelError, UnavailableError
 from tessera.core.manager import PluginManager
 from tessera.core.settings import Settings
 
@@ -20,8 +22,15 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 def open_engine() -> Engine:
     """The engine for ``TESSERA_DATABASE_URL`` (or the local SQLite), migrated to head."""
-    engine = create_db_engine(Settings.from_env().database_url)
-    migrate(engine)
+    url = Settings.from_env().database_url
+    try:
+        engine = create_db_engine(url)
+        migrate(engine)
+    except (ArgumentError, NoSuchModuleError) as err:
+        raise UnavailableError(f"TESSERA_DATABASE_URL is not a database URL we can use ({err})") from err
+    except OperationalError as err:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise UnavailableError(f"Cannot open the database {shown}: {err.orig}") from err
     return engine
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from tessera.core.cli.runtime import open_engine
+from tessera.core.cli.runtime import open_engine, reporting_errors
 
 
 def serve(
@@ -16,7 +16,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
 ) -> None:
     """Serve the API for whatever database TESSERA_DATABASE_URL names."""
-    open_engine().dispose()  # migrate once, before any worker starts
+    with reporting_errors():
+        open_engine().dispose()  # migrate once, before any worker starts
     uvicorn.run(
         "tessera.core.app:create_app_from_env",
         factory=True,

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel, ValidationError
 
+from tessera.core.api.resources.registry import resource_named
+from tessera.core.api.resources.shapes import create_shape
 from tessera.core.auth import issue_token
 from tessera.core.cli.runtime import database_session, reporting_errors
 from tessera.core.errors import ConflictError, InputError, NotFoundError
@@ -25,15 +28,23 @@ def add_user(
 ) -> None:
     """Add a user."""
     with reporting_errors():
-        if role not in ROLES:
-            raise InputError(f"Unknown role '{role}'; use one of: {', '.join(ROLES)}")
+        user = _validated_user(key=key, name=name or key, role=role, team=team)
         with database_session() as session:
             if session.get(User, key) is not None:
                 raise ConflictError(f"User '{key}' exists already")
             if team is not None and session.get(Team, team) is None:
                 raise NotFoundError(f"No team '{team}'; list teams with GET /api/teams")
-            session.add(User(key=key, name=name or key, role=role, team=team))
+            session.add(User(**user.model_dump()))
         typer.echo(f"Added {role} '{key}'" + (f" in team '{team}'" if team else ""))
+
+
+def _validated_user(**fields: str | None) -> BaseModel:
+    """The user as the API would accept it, or an InputError saying what to fix."""
+    try:
+        return create_shape(resource_named("users")).model_validate(fields)
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'user'}: {e['msg']}" for e in err.errors())
+        raise InputError(f"Cannot add this user: {problems}") from err
 
 
 @token_app.command("issue")

@@ -16,10 +16,12 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from tessera.core.api.resources.ownership import OWNER_FIELD, check_owner_write
 from tessera.core.api.resources.pagination import fetch_page
 from tessera.core.api.resources.references import field_references, filter_references, refuse_unknown
 from tessera.core.api.resources.registry import Resource
 from tessera.core.errors import ConflictError, NotFoundError
+from tessera.sdk import Caller
 
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
 _GENERATED_KEY_LENGTH = 8
@@ -53,8 +55,10 @@ def read_record(*, session: Session, resource: Resource, key: str) -> SQLModel:
     return record
 
 
-def create_record(*, session: Session, resource: Resource, data: BaseModel) -> SQLModel:
+def create_record(*, session: Session, caller: Caller, resource: Resource, data: BaseModel) -> SQLModel:
     values = data.model_dump()
+    if OWNER_FIELD in values:
+        check_owner_write(session=session, caller=caller, resource=resource, owners=[values[OWNER_FIELD]])
     key = values.pop("key") or _new_key(session, resource)
     if session.get(resource.table, key) is not None:
         raise ConflictError(
@@ -67,9 +71,13 @@ def create_record(*, session: Session, resource: Resource, data: BaseModel) -> S
     return _stored(session, resource, record)
 
 
-def update_record(*, session: Session, resource: Resource, key: str, changes: BaseModel) -> SQLModel:
+def update_record(
+    *, session: Session, caller: Caller, resource: Resource, key: str, changes: BaseModel
+) -> SQLModel:
     record = read_record(session=session, resource=resource, key=key)
     values = changes.model_dump(exclude_unset=True)
+    owners = [owner for owner in (getattr(record, OWNER_FIELD, None), values.get(OWNER_FIELD)) if owner]
+    check_owner_write(session=session, caller=caller, resource=resource, owners=owners)
     refuse_unknown(session, field_references(resource, values))
     for name, value in values.items():
         setattr(record, name, value)

@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 from tessera.core.api.deps import CurrentCaller, SessionDep, get_admin_caller
 from tessera.core.api.resources import crud, shapes
+from tessera.core.api.resources.ownership import OWNER_FIELD, RULE
 from tessera.core.api.resources.pagination import LIMIT_DEFAULT, LIMIT_MAX, Page
 from tessera.core.api.resources.registry import RESOURCES, Resource
 
@@ -85,6 +86,8 @@ def _write_rule(resource: Resource) -> tuple[str, list[Any]]:
     """Who may create and update, as the docs say it and as the route enforces it."""
     if resource.admin_writes:
         return _ADMINS_WRITE, [Depends(get_admin_caller)]
+    if OWNER_FIELD in resource.base.model_fields:
+        return RULE, []
     return _ANYONE_WRITES, []
 
 
@@ -123,15 +126,17 @@ def _read_endpoint(resource: Resource, public: type[BaseModel]) -> Callable[...,
 
 
 def _create_endpoint(resource: Resource, public: type[BaseModel]) -> Callable[..., Any]:
-    def create_record(body: BaseModel, session: SessionDep, _caller: CurrentCaller) -> Any:
-        return _public(public, crud.create_record(session=session, resource=resource, data=body))
+    def create_record(body: BaseModel, session: SessionDep, caller: CurrentCaller) -> Any:
+        return _public(
+            public, crud.create_record(session=session, caller=caller, resource=resource, data=body)
+        )
 
     return _typed(create_record, body=shapes.create_shape(resource))
 
 
 def _update_endpoint(resource: Resource, public: type[BaseModel]) -> Callable[..., Any]:
-    def update_record(key: str, body: BaseModel, session: SessionDep, _caller: CurrentCaller) -> Any:
-        record = crud.update_record(session=session, resource=resource, key=key, changes=body)
+    def update_record(key: str, body: BaseModel, session: SessionDep, caller: CurrentCaller) -> Any:
+        record = crud.update_record(session=session, caller=caller, resource=resource, key=key, changes=body)
         return _public(public, record)
 
     return _typed(update_record, body=shapes.update_shape(resource))

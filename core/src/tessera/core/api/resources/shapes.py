@@ -14,10 +14,19 @@ need an offset (``Z`` for UTC); they are stored and answered in UTC.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, get_args
+import re
+from typing import Annotated, Any, Final, Literal, get_args
 
-from annotated_types import BaseMetadata
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from annotated_types import BaseMetadata, Ge, Gt
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 from sqlalchemy import Integer
 from sqlalchemy.types import TypeEngine
@@ -33,6 +42,7 @@ _INT32 = 2**31 - 1
 _MONEY_DIGITS = 17
 # A key starts and ends with a visible character; spaces inside are fine.
 _KEY_PATTERN = r"^\S(.*\S)?$"
+_CONTROL_CHARACTERS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _one_of(choices: tuple[str, ...]) -> Any:
@@ -48,12 +58,12 @@ def _column_type(resource: Resource, name: str) -> TypeEngine[Any]:
     return column_type
 
 
-def _limits(column_type: TypeEngine[Any]) -> list[Any]:
+def _limits(column_type: TypeEngine[Any], *, has_lower_bound: bool) -> list[Any]:
     """What the column can store, beyond the model's own constraints."""
     if isinstance(column_type, Money):
         return [Field(max_digits=_MONEY_DIGITS, decimal_places=2)]
     if type(column_type) is Integer:
-        return [Field(ge=-_INT32 - 1, le=_INT32)]
+        return [Field(le=_INT32)] + ([] if has_lower_bound else [Field(ge=-_INT32 - 1)])
     return []
 
 
@@ -69,7 +79,8 @@ def _input_type(resource: Resource, name: str, info: FieldInfo) -> Any:
     if dt.datetime in (info.annotation, *get_args(info.annotation)):
         return _or_none(AwareDatetime, info)
     constraints = [m for m in info.metadata if isinstance(m, BaseMetadata)]
-    return _annotated(info.annotation, [*constraints, *_limits(column_type)])
+    has_lower_bound = any(isinstance(m, (Ge, Gt)) for m in constraints)
+    return _annotated(info.annotation, [*constraints, *_limits(column_type, has_lower_bound=has_lower_bound)])
 
 
 def _key_type(resource: Resource) -> Any:
@@ -92,19 +103,34 @@ def _key_field(resource: Resource) -> tuple[Any, Any]:
     return _key_type(resource), Field(description=f"the {resource.singular}'s stable key, chosen by you")
 
 
+def _refuse_control_characters(data: Any) -> Any:
+    """Text may not hold control characters such as NUL (PostgreSQL cannot store NUL at all)."""
+    for name, value in data.items() if isinstance(data, dict) else ():
+        if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
+            raise ValueError(f"{name}: remove the control characters (such as NUL) from the text")
+    return data
+
+
+_TEXT_CHECK: Final[dict[str, Any]] = {"text": model_validator(mode="before")(_refuse_control_characters)}
+
+
 def create_shape(resource: Resource) -> type[BaseModel]:
     fields: dict[str, Any] = {"key": _key_field(resource)}
     for name, info in resource.base.model_fields.items():
         default = ... if info.is_required() else info.default
         fields[name] = (_input_type(resource, name, info), default)
-    return create_model(f"{resource.table.__name__}Create", __config__=_FORBID_EXTRA, **fields)
+    return create_model(
+        f"{resource.table.__name__}Create", __config__=_FORBID_EXTRA, __validators__=_TEXT_CHECK, **fields
+    )
 
 
 def update_shape(resource: Resource) -> type[BaseModel]:
     fields: dict[str, Any] = {
         name: (_input_type(resource, name, info), None) for name, info in resource.base.model_fields.items()
     }
-    return create_model(f"{resource.table.__name__}Update", __config__=_FORBID_EXTRA, **fields)
+    return create_model(
+        f"{resource.table.__name__}Update", __config__=_FORBID_EXTRA, __validators__=_TEXT_CHECK, **fields
+    )
 
 
 def public_shape(resource: Resource) -> type[BaseModel]:
