@@ -8,23 +8,25 @@ Tables are emptied before each test.
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, MetaData, inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 from typer.testing import CliRunner, Result
 
 from tessera.core.app import create_app
 from tessera.core.cli import app as cli_app
-from tessera.core.db import create_db_engine, migrate
-from tessera.core.manager import PluginManager
+from tessera.core.db import create_db_engine, migrate, session_scope
+from tessera.core.models import KernelState
+from tessera.core.plugin_install import sync_bundled
+from tessera.core.plugin_revision import bump_plugin_revision
+from tessera.core.settings import Settings
+from tests.live_server import running_server
 
 POSTGRES_ENV = "TESSERA_TEST_DATABASE_URL"
 SHARED_DATA = Path(
@@ -47,22 +49,39 @@ def maven_dir(shared_data: Path) -> Path:
     return shared_data / "crm_sales_opportunities"
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An empty database; on PostgreSQL, a schema of this test run's own."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'tessera.db'}"
+@contextmanager
+def _empty_database(backend: str, folder: Path, name: str) -> Iterator[str]:
+    """The URL of an empty database; on PostgreSQL, a schema of its own, dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'tessera.db'}"
         return
-    schema = f"tessera_test_{os.getpid()}"
+    schema = f"tessera_test_{os.getpid()}_{name}"
     admin = create_db_engine(os.environ[POSTGRES_ENV])
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     url = make_url(os.environ[POSTGRES_ENV]).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's database, on each backend in turn."""
+    with _empty_database(request.param, tmp_path_factory.mktemp("db"), "main") as url:
+        yield url
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another empty database on the same backend as ``database_url``, for this test alone."""
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    with _empty_database(backend, tmp_path, "fresh") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +92,26 @@ def _migrated_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def _drop_plugin_tables(engine: Engine) -> None:
+    """Tables that plugin migrations created (the kernel's models do not know them)."""
+    with engine.begin() as connection:
+        names = [t for t in inspect(connection).get_table_names() if t.startswith("plugin_") and "__" in t]
+        metadata = MetaData()
+        metadata.reflect(connection, only=names)
+        metadata.drop_all(connection)
+
+
 @pytest.fixture
 def engine(_migrated_engine: Engine) -> Engine:
-    """The migrated test database, emptied."""
+    """The migrated test database, emptied, without plugin tables. The plugin revision
+    is kept and moved on, as in a real database, so a running server rebuilds its plugin set."""
+    _drop_plugin_tables(_migrated_engine)
     with _migrated_engine.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name != KernelState.__tablename__:
+                connection.execute(table.delete())
+    with session_scope(_migrated_engine) as session:
+        bump_plugin_revision(session)
     return _migrated_engine
 
 
@@ -101,33 +134,20 @@ def cli(engine: Engine, database_url: str) -> CliRun:
 
 
 @pytest.fixture(scope="session")
-def plugin_manager() -> PluginManager:
-    manager = PluginManager()
-    manager.load_entry_points()
-    assert not manager.failures, manager.failures
-    return manager
-
-
-@pytest.fixture(scope="session")
-def server_url(_migrated_engine: Engine, plugin_manager: PluginManager) -> Iterator[str]:
+def server_url(
+    _migrated_engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A real uvicorn server on loopback, serving the test database."""
-    app = create_app(engine=_migrated_engine, plugin_manager=plugin_manager)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start within 10 s")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    settings = Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("server-data"))
+    with running_server(create_app(engine=_migrated_engine, settings=settings)) as url:
+        yield url
 
 
 @pytest.fixture
 def api(server_url: str, engine: Engine) -> Iterator[httpx.Client]:
-    """An HTTP client for the live server; pass ``headers=auth(token)`` per call."""
+    """An HTTP client for the live server; pass ``headers=auth(token)`` per call.
+    The bundled plugins are recorded first, as a kernel does when it starts."""
+    with session_scope(engine) as session:
+        sync_bundled(session)
     with httpx.Client(base_url=server_url, timeout=30) as client:
         yield client

@@ -75,6 +75,9 @@ def test_bad_enable_is_refused_by_the_cli_and_changes_nothing(cli, api, admin, a
         ("commission", {"region": "North", "percent": 10}, 404),
         ("commission", {"region": "East", "percent": 101}, 422),
         ("commission", {"region": "East"}, 422),
+        ("commission", {"region": "East", "percent": True}, 422),
+        ("commission", {"region": "East", "percent": "50"}, 422),
+        ("commission", {"region": "East", "percent": 50, "colour": "red"}, 422),
     ],
 )
 def test_bad_enable_is_refused_by_the_api_as_problem(api, admin, plugin, body, status):
@@ -110,6 +113,22 @@ def test_config_breaking_the_schema_is_refused_and_changes_nothing(cli, api, adm
     assert (
         "breaks its JSON Schema" in cli("plugins", "configure", "commission", str(path), expect_exit=1).output
     )
-    path.write_text("{not json")
-    assert "is not valid JSON" in cli("plugins", "configure", "commission", str(path), expect_exit=1).output
+    for content in (b"{not json", b'{"plan": "\xff"}', b"[" * 100_000):
+        path.write_bytes(content)
+        output = cli("plugins", "configure", "commission", str(path), expect_exit=1).output
+        assert "is not a JSON document in UTF-8 we can read" in output
+    assert cli("plugins", "configure", "commission", str(tmp_path), expect_exit=2).exit_code == 2
     assert api.get("/api/admin/plugins/commission/config/all", headers=admin).json() == before
+
+
+def test_config_of_an_unknown_region_is_404(api, admin):
+    response = api.get("/api/admin/plugins/commission/config/Mars", headers=admin)
+    assert response.status_code == 404
+    assert "No region 'Mars'" in response.json()["detail"]
+
+
+def test_plugins_list_shows_where_a_plugin_is_off(cli, admin):
+    cli("plugins", "enable", "commission", "--region", "all", "--percent", "100")
+    cli("plugins", "disable", "commission", "--region", "East")
+    listing = cli("plugins", "list").output
+    assert "off" in listing and "East 100%" in listing

@@ -5,7 +5,7 @@ import tessera.sdk
 
 def test_all_lists_exactly_the_public_names():
     public = {name for name in vars(tessera.sdk) if not name.startswith("_")}
-    modules = {"context", "hookspecs", "markers", "types", "annotations"}
+    modules = {"context", "errors", "hookspecs", "manifest", "markers", "types", "annotations"}
     assert set(tessera.sdk.__all__) == public - modules
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import jsonschema
 import pytest
 
-from tessera_commission import MANIFEST
-from tessera_commission.config import CONFIG_SCHEMA, DEFAULT_CONFIG, load_config
+from tessera.sdk import OPPORTUNITY_FIELDS, OpportunityRecord
+from tessera_commission.config import CONFIG_SCHEMA, DEFAULT_CONFIG, MANIFEST, load_config
 
 
 def schema_errors(config: Any) -> list[str]:
@@ -30,8 +31,20 @@ def changed(path: tuple[str, ...], value: Any) -> dict[str, Any]:
 def test_schema_is_a_valid_json_schema_and_the_default_satisfies_it() -> None:
     jsonschema.Draft202012Validator.check_schema(CONFIG_SCHEMA)
     assert schema_errors(DEFAULT_CONFIG) == []
-    assert MANIFEST.config_schema == CONFIG_SCHEMA
-    assert MANIFEST.default_config == DEFAULT_CONFIG
+    assert MANIFEST.name == "commission"
+
+
+def fields_holding(kind: type) -> list[str]:
+    hints = get_type_hints(OpportunityRecord)
+    return [name for name in OPPORTUNITY_FIELDS if kind in (hints[name], *get_args(hints[name]))]
+
+
+def test_field_mappings_offer_exactly_the_sdk_fields_of_the_right_type() -> None:
+    fields = CONFIG_SCHEMA["properties"]["fields"]["properties"]
+    assert fields["amount"]["enum"] == fields_holding(Decimal)
+    assert fields["date"]["enum"] == fields_holding(dt.date)
+    assert fields["won"]["properties"]["field"]["enum"] == fields_holding(str)
+    assert fields["owner"]["enum"] == ["owner"]
 
 
 def test_default_config_is_the_plan_standard() -> None:

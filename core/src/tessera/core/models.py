@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from tessera.core.money import Money
@@ -180,26 +180,74 @@ class Task(TaskBase, table=True):
 # -- plugins ------------------------------------------------------------------------
 
 
-class InstalledPlugin(SQLModel, table=True):
-    """A plugin version the kernel has installed."""
-
-    __tablename__ = "installed_plugins"
-    name: str = Field(primary_key=True, max_length=100)
-    version: str = Field(max_length=50)
-    installed_at: dt.datetime = Field(default_factory=utcnow)
+PLUGIN_STATES = ("installed", "enabled", "disabled", "failed", "removed")
 
 
-class PluginRollout(SQLModel, table=True):
-    """Which percentage of a region's teams a plugin is enabled for.
+class PluginArtifact(SQLModel, table=True):
+    """The files of an installed plugin package, zipped, stored once by content hash.
 
-    ``scope`` is a region key or :data:`ALL_REGIONS`.
+    Kept in the database so that every worker on every host can load any version.
     """
 
-    __tablename__ = "plugin_rollouts"
+    __tablename__ = "plugin_artifacts"
+    sha256: str = Field(primary_key=True, max_length=64)
+    package: str = Field(max_length=100, description="the package's import name, e.g. tessera_commission")
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PluginVersion(SQLModel, table=True):
+    """One installed version of a plugin and its state.
+
+    ``artifact`` is None for bundled plugins, which load from their installed
+    Python distribution (entry-point group ``tessera.plugins``).
+    """
+
+    __tablename__ = "plugin_versions"
+    name: str = Field(primary_key=True, max_length=100)
+    version: str = Field(primary_key=True, max_length=50)
+    state: str = Field(max_length=20)
+    reason: str | None = Field(default=None, description="why the version failed, when it did")
+    package: str = Field(max_length=100)
+    artifact: str | None = Field(default=None, foreign_key="plugin_artifacts.sha256", max_length=64)
+    manifest: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    installed_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PluginRelease(SQLModel, table=True):
+    """Which versions of a plugin serve which share of a region's teams.
+
+    ``scope`` is a region key or :data:`ALL_REGIONS`. ``splits`` is an ordered
+    list of ``{"version": str, "percent": int}`` whose percents add up to at
+    most 100: the first split takes buckets 1..p1, the next p1+1..p1+p2, and so
+    on; buckets beyond the last split get no version (the plugin is off for them).
+    """
+
+    __tablename__ = "plugin_releases"
     plugin: str = Field(primary_key=True, max_length=100)
     scope: str = Field(primary_key=True, max_length=KEY_MAX)
-    percent: int = Field(ge=0, le=100)
+    splits: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PluginMigration(SQLModel, table=True):
+    """A plugin migration applied to this database (``migrations/NNNN_*.py`` in the package)."""
+
+    __tablename__ = "plugin_migrations"
+    plugin: str = Field(primary_key=True, max_length=100)
+    migration: str = Field(primary_key=True, max_length=200)
+    version: str = Field(max_length=50, description="the plugin version that brought it")
+    applied_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class KernelState(SQLModel, table=True):
+    """One row. ``plugin_revision`` grows with every change to plugins, releases
+    or configurations; a worker that sees a new value rebuilds its plugin set."""
+
+    __tablename__ = "kernel_state"
+    id: int = Field(default=1, primary_key=True)
+    plugin_revision: int = 0
 
 
 class PluginConfig(SQLModel, table=True):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tessera.sdk import OpportunityRecord
-from tessera_commission.period import Quarter
+
+from .period import Quarter
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 
 from tessera.sdk import ContextDep
-from tessera_commission.config import load_config
-from tessera_commission.period import QUARTER_FORM, Quarter
-from tessera_commission.statements import Statement, statements
+
+from .config import load_config
+from .period import QUARTER_FORM, Quarter
+from .statements import Statement, statements
 
 
 class CreditLinePublic(BaseModel):

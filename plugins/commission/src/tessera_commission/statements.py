@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tessera.sdk import OpportunityRecord
-from tessera_commission.config import CommissionConfig
-from tessera_commission.credits import CreditLine, credits_by_rep
-from tessera_commission.period import Quarter
-from tessera_commission.plan import ZERO, Payout, Plan, attainment, compute_payout, to_cents
+
+from .config import CommissionConfig
+from .credits import CreditLine, credits_by_rep
+from .period import Quarter
+from .plan import ZERO, Payout, Plan, attainment, compute_payout, to_cents
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Dependencies shared by the API routes: the database session and the caller."""
+"""Dependencies shared by the API routes: the database session, the caller, the
+request's plugin set and id, and the hook calls."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from tessera.core.api.middleware import PLUGIN_SET_KEY, REQUEST_ID_KEY
 from tessera.core.auth import authenticate
 from tessera.core.db import session_scope
 from tessera.core.errors import AuthenticationError, PermissionDeniedError
-from tessera.core.manager import PluginManager
+from tessera.core.hook_calls import HookCalls
+from tessera.core.plugin_set import PluginSet
 from tessera.sdk import Caller
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `tessera token issue USER_KEY`.")
@@ -29,12 +32,29 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_plugin_manager(request: Request) -> PluginManager:
-    manager: PluginManager = request.app.state.plugin_manager
-    return manager
+def get_plugin_set(request: Request) -> PluginSet:
+    """The plugin set this request runs on, from start to end."""
+    plugin_set: PluginSet = request.scope[PLUGIN_SET_KEY]
+    return plugin_set
 
 
-PluginManagerDep = Annotated[PluginManager, Depends(get_plugin_manager)]
+PluginSetDep = Annotated[PluginSet, Depends(get_plugin_set)]
+
+
+def get_hook_calls(request: Request) -> HookCalls:
+    hooks: HookCalls = request.app.state.hooks
+    return hooks
+
+
+HookCallsDep = Annotated[HookCalls, Depends(get_hook_calls)]
+
+
+def get_request_id(request: Request) -> str:
+    request_id: str = request.scope[REQUEST_ID_KEY]
+    return request_id
+
+
+RequestIdDep = Annotated[str, Depends(get_request_id)]
 
 
 def get_current_caller(

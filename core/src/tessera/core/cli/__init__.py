@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tessera.core.cli import data, demo, plugins, serve, users
+from tessera.core.cli import data, demo, plugin_packages, plugins, serve, users
 
 app = typer.Typer(
     name="tessera",
@@ -16,6 +16,7 @@ serve.register(app)
 users.register(app)
 data.register(app)
 demo.register(app)
+plugin_packages.register(plugins.app)
 app.add_typer(plugins.app, name="plugins")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +11,12 @@ from sqlmodel import Session, col, select
 
 from tessera.core.auth import issue_token
 from tessera.core.cli.data import import_export, print_summary
-from tessera.core.cli.runtime import load_plugins, open_engine, reporting_errors
+from tessera.core.cli.runtime import open_engine, reporting_errors
 from tessera.core.db import session_scope
 from tessera.core.demo_data import write_demo_export
-from tessera.core.models import ALL_REGIONS, InstalledPlugin, PluginRollout, Team, User, utcnow
-from tessera.core.plugin_settings import set_rollout
+from tessera.core.models import ALL_REGIONS, PluginRelease, PluginVersion, Team, User
+from tessera.core.plugin_settings import enable_plugin
 from tessera.core.settings import Settings
-from tessera.sdk import Manifest
 
 DEMO_EXPORT_FOLDER = "demo-export"
 DEMO_PLUGIN = "commission"
@@ -43,35 +41,33 @@ def demo(
     if directory is None:
         directory = settings.data_dir / DEMO_EXPORT_FOLDER
         write_demo_export(directory)
-    manifests = load_plugins().manifests
     engine = open_engine()
     try:
         with reporting_errors():
             with session_scope(engine) as session:
                 summary = import_export(session=session, directory=directory)
-                _install_plugins(session, manifests)
+                with_plugin = _enable_demo_plugin(session)
                 logins = _issue_logins(session)
             print_summary(directory, summary)
     finally:
         engine.dispose()
-    _print_welcome(f"http://{host}:{port}", logins, with_plugin=DEMO_PLUGIN in manifests)
+    _print_welcome(f"http://{host}:{port}", logins, with_plugin=with_plugin)
     uvicorn.run("tessera.core.app:create_app_from_env", factory=True, host=host, port=port)
 
 
-def _install_plugins(session: Session, manifests: Mapping[str, Manifest]) -> None:
-    """Record every bundled plugin; enable the demo plugin everywhere unless an admin has set it."""
-    for manifest in manifests.values():
-        row = session.get(InstalledPlugin, manifest.name)
-        if row is None:
-            session.add(InstalledPlugin(name=manifest.name, version=manifest.version))
-        elif row.version != manifest.version:
-            row.version = manifest.version
-            row.installed_at = utcnow()
-            session.add(row)
-    session.flush()
-    has_rollout = session.exec(select(PluginRollout).where(PluginRollout.plugin == DEMO_PLUGIN)).first()
-    if DEMO_PLUGIN in manifests and has_rollout is None:
-        set_rollout(session=session, manifests=manifests, plugin=DEMO_PLUGIN, scope=ALL_REGIONS, percent=100)
+def _enable_demo_plugin(session: Session) -> bool:
+    """Enable the demo plugin everywhere unless an admin has set a release for it;
+    whether it can serve (it is installed and has not failed)."""
+    installed = session.exec(
+        select(PluginVersion).where(
+            PluginVersion.name == DEMO_PLUGIN, col(PluginVersion.state).in_(("installed", "enabled"))
+        )
+    ).first()
+    if installed is None:
+        return False
+    if session.exec(select(PluginRelease).where(PluginRelease.plugin == DEMO_PLUGIN)).first() is None:
+        enable_plugin(session=session, plugin=DEMO_PLUGIN, scope=ALL_REGIONS, percent=100)
+    return True
 
 
 def _issue_logins(session: Session) -> list[Login]:

@@ -14,14 +14,15 @@ from sqlmodel import Session
 
 from tessera.core.db import create_db_engine, migrate, session_scope
 from tessera.core.errors import KernelError, UnavailableError
-from tessera.core.manager import PluginManager
+from tessera.core.plugin_install import sync_bundled
 from tessera.core.settings import Settings
 
 err_console = Console(stderr=True, soft_wrap=True)
 
 
 def open_engine() -> Engine:
-    """The engine for ``TESSERA_DATABASE_URL`` (or the local SQLite), migrated to head."""
+    """The engine for ``TESSERA_DATABASE_URL`` (or the local SQLite), migrated to head,
+    with the bundled plugins recorded."""
     url = Settings.from_env().database_url
     try:
         engine = create_db_engine(url)
@@ -31,6 +32,8 @@ def open_engine() -> Engine:
     except OperationalError as err:
         shown = make_url(url).render_as_string(hide_password=True)
         raise UnavailableError(f"Cannot open the database {shown}: {err.orig}") from err
+    with session_scope(engine) as session:
+        sync_bundled(session)
     return engine
 
 
@@ -43,14 +46,6 @@ def database_session() -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
-
-
-def load_plugins() -> PluginManager:
-    manager = PluginManager()
-    manager.load_entry_points()
-    for name, reason in manager.failures.items():
-        err_console.print(f"[yellow]warning:[/] plugin {name} failed to load: {reason}", markup=True)
-    return manager
 
 
 @contextmanager

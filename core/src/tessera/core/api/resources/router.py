@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import SQLModel
 
 from tessera.core.api.deps import CurrentCaller, SessionDep, get_admin_caller
+from tessera.core.api.record_events import RecordEventsDep
 from tessera.core.api.resources import crud, shapes
 from tessera.core.api.resources.ownership import OWNER_FIELD, RULE
 from tessera.core.api.resources.pagination import LIMIT_DEFAULT, LIMIT_MAX, Page
@@ -126,17 +127,24 @@ def _read_endpoint(resource: Resource, public: type[BaseModel]) -> Callable[...,
 
 
 def _create_endpoint(resource: Resource, public: type[BaseModel]) -> Callable[..., Any]:
-    def create_record(body: BaseModel, session: SessionDep, caller: CurrentCaller) -> Any:
-        return _public(
+    def create_record(
+        body: BaseModel, session: SessionDep, caller: CurrentCaller, events: RecordEventsDep
+    ) -> Any:
+        answer = _public(
             public, crud.create_record(session=session, caller=caller, resource=resource, data=body)
         )
+        events.created(resource.name, answer)
+        return answer
 
     return _typed(create_record, body=shapes.create_shape(resource))
 
 
 def _update_endpoint(resource: Resource, public: type[BaseModel]) -> Callable[..., Any]:
-    def update_record(key: str, body: BaseModel, session: SessionDep, caller: CurrentCaller) -> Any:
+    def update_record(
+        key: str, body: BaseModel, session: SessionDep, caller: CurrentCaller, events: RecordEventsDep
+    ) -> Any:
         record = crud.update_record(session=session, caller=caller, resource=resource, key=key, changes=body)
+        events.updated(resource.name, key, body)
         return _public(public, record)
 
     return _typed(update_record, body=shapes.update_shape(resource))

@@ -1,20 +1,18 @@
-"""``/api/me``: who the caller is and which plugins are active for them."""
+"""``/api/me``: who the caller is and which plugin versions serve them."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from tessera.core.api.deps import CurrentCaller, PluginManagerDep, SessionDep
-from tessera.core.plugin_settings import rollout_table
-from tessera.core.rollout import is_enabled
+from tessera.core.api.deps import CurrentCaller, PluginSetDep
 
 router = APIRouter(tags=["me"])
 
 
 class ActivePlugin(BaseModel):
     name: str
-    version: str
+    version: str = Field(description="the version the caller's rollout picks")
 
 
 class Me(BaseModel):
@@ -26,11 +24,6 @@ class Me(BaseModel):
 
 
 @router.get("/me")
-def read_me(caller: CurrentCaller, session: SessionDep, manager: PluginManagerDep) -> Me:
-    table = rollout_table(session)
-    plugins = [
-        ActivePlugin(name=m.name, version=m.version)
-        for m in sorted(manager.manifests.values(), key=lambda m: m.name)
-        if is_enabled(table, m.name, caller)
-    ]
+def read_me(caller: CurrentCaller, plugin_set: PluginSetDep) -> Me:
+    plugins = [ActivePlugin(name=p.name, version=p.version) for p in plugin_set.serving(caller)]
     return Me(user=caller.user, role=caller.role, region=caller.region, team=caller.team, plugins=plugins)

@@ -1,0 +1,138 @@
+"""Plugin manifests: ``plugin.json`` beside a plugin package's ``__init__.py``.
+
+The manifest is data, read and validated before any of the plugin's code runs::
+
+    {
+      "name": "hello",
+      "version": "1.0.0",
+      "description": "Says hello.",
+      "sdk": ">=0.2,<0.3",
+      "requires": {"commission": ">=0.2"},
+      "permissions": {"read": ["users"], "write": [], "network": false},
+      "config_schema": {"type": "object"},
+      "default_config": {}
+    }
+
+:data:`MANIFEST_SCHEMA` is the JSON Schema of that file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Final
+
+import jsonschema
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from tessera.sdk.errors import ManifestError
+
+MANIFEST_FILE: Final = "plugin.json"
+MANIFEST_SCHEMA: Final[Mapping[str, Any]] = json.loads(
+    files("tessera.sdk").joinpath("manifest.schema.json").read_text(encoding="utf-8")
+)
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """The entities a plugin may read and write, and whether it may use the network."""
+
+    read: frozenset[str] = frozenset()
+    write: frozenset[str] = frozenset()
+    network: bool = False
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A validated ``plugin.json``."""
+
+    name: str
+    version: str
+    description: str
+    sdk: str
+    requires: Mapping[str, str] = field(default_factory=dict)
+    permissions: Permissions = Permissions()
+    config_schema: Mapping[str, Any] = field(default_factory=dict)
+    default_config: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def parsed_version(self) -> Version:
+        return Version(self.version)
+
+    @property
+    def sdk_range(self) -> SpecifierSet:
+        return SpecifierSet(self.sdk)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = MANIFEST_FILE) -> Manifest:
+        """Validate ``data`` against :data:`MANIFEST_SCHEMA` and the rules JSON Schema cannot say."""
+        problems = [
+            f"{error.json_path}: {error.message}"
+            for error in sorted(_validator().iter_errors(data), key=lambda e: e.json_path)
+        ]
+        if not problems:
+            problems = _semantic_problems(data)
+        if problems:
+            raise ManifestError(source, problems)
+        permissions = data.get("permissions", {})
+        return cls(
+            name=data["name"],
+            version=str(Version(data["version"])),
+            description=data["description"],
+            sdk=data["sdk"],
+            requires=dict(data.get("requires", {})),
+            permissions=Permissions(
+                read=frozenset(permissions.get("read", ())),
+                write=frozenset(permissions.get("write", ())),
+                network=bool(permissions.get("network", False)),
+            ),
+            config_schema=data.get("config_schema", {}),
+            default_config=data.get("default_config", {}),
+        )
+
+    @classmethod
+    def load(cls, package_dir: Path) -> Manifest:
+        """Read and validate ``package_dir/plugin.json``."""
+        path = package_dir / MANIFEST_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as err:
+            raise ManifestError(str(path), [f"no {MANIFEST_FILE}: a plugin package needs one"]) from err
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise ManifestError(str(path), [f"not valid JSON: {err}"]) from err
+        return cls.from_dict(data, source=str(path))
+
+
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(MANIFEST_SCHEMA)
+
+
+def _semantic_problems(data: Mapping[str, Any]) -> list[str]:
+    problems = []
+    try:
+        Version(data["version"])
+    except InvalidVersion:
+        problems.append(f"$.version: {data['version']!r} is not a PEP 440 version, e.g. 1.0.0")
+    ranges = {"$.sdk": data["sdk"]} | {f"$.requires.{k}": v for k, v in data.get("requires", {}).items()}
+    for path, value in ranges.items():
+        try:
+            SpecifierSet(value)
+        except InvalidSpecifier:
+            problems.append(f"{path}: {value!r} is not a PEP 440 version range, e.g. >=1.0,<2")
+    if data["name"] in data.get("requires", {}):
+        problems.append("$.requires: a plugin cannot require itself")
+    try:
+        jsonschema.Draft202012Validator.check_schema(data.get("config_schema", {}))
+    except jsonschema.SchemaError as err:
+        problems.append(f"$.config_schema: not a valid JSON Schema: {err.message}")
+    else:
+        validator = jsonschema.Draft202012Validator(data.get("config_schema", {}))
+        problems += [
+            f"$.default_config{e.json_path[1:]}: {e.message}"
+            for e in validator.iter_errors(data.get("default_config", {}))
+        ]
+    return problems

@@ -1,0 +1,52 @@
+"""``tessera plugins install|uninstall|purge`` from the command line."""
+
+from __future__ import annotations
+
+from tessera.core.db import session_scope
+from tessera.core.models import PluginRelease
+from tests.core.packages.builders import build_wheel, plugin_state, record_bundled
+from tests.core.packages.journal import NOTES_TABLE, V1
+from tests.plugin_factory import write_plugin
+
+
+def test_cli_installs_uninstalls_and_purges(cli, engine, tmp_path, data_dir):
+    package = write_plugin(tmp_path, name="journal", files=V1)
+    wheel = build_wheel(package, tmp_path)
+    assert "Installed journal 1.0.0" in cli("plugins", "install", str(wheel)).output
+    assert plugin_state(engine).versions[("journal", "1.0.0")] == "installed"
+    output = cli("plugins", "uninstall", "journal==1.0.0").output
+    assert "Uninstalled journal 1.0.0; its data stays until: tessera plugins purge journal" in output
+    assert NOTES_TABLE in plugin_state(engine).tables
+    assert "Purged journal: dropped plugin_journal__notes" in cli("plugins", "purge", "journal").output
+    assert NOTES_TABLE not in plugin_state(engine).tables
+    assert not (data_dir / "plugin-cache").exists() or list((data_dir / "plugin-cache").iterdir()) == []
+
+
+def test_cli_install_reports_every_manifest_problem_and_exits_1(cli, engine, tmp_path, data_dir):
+    package = write_plugin(tmp_path, name="bad", manifest={"name": "bad", "version": "x", "sdk": "?"})
+    record_bundled(engine)
+    before = plugin_state(engine)
+    output = cli("plugins", "install", str(package), expect_exit=1).output
+    assert "error: invalid plugin manifest" in output
+    assert "$: 'description' is a required property" in output
+    assert plugin_state(engine) == before
+
+
+def test_cli_install_names_a_path_that_does_not_exist(cli, tmp_path, data_dir):
+    output = cli("plugins", "install", str(tmp_path / "nowhere"), expect_exit=1).output
+    assert "nowhere does not exist" in output
+
+
+def test_cli_uninstall_refuses_a_spec_without_a_version(cli, data_dir):
+    output = cli("plugins", "uninstall", "journal", expect_exit=1).output
+    assert "'journal' does not name a version: write NAME==VERSION, e.g. hello==1.0.0" in output
+
+
+def test_cli_uninstall_force_takes_the_version_out_of_its_release(cli, engine, tmp_path, data_dir):
+    cli("plugins", "install", str(write_plugin(tmp_path, name="hello")))
+    with session_scope(engine) as session:
+        session.add(PluginRelease(plugin="hello", scope="all", splits=[{"version": "1.0.0", "percent": 100}]))
+    refused = cli("plugins", "uninstall", "hello==1.0.0", expect_exit=1).output
+    assert "release all sends 100% of its teams to it" in refused
+    cli("plugins", "uninstall", "hello==1.0.0", "--force")
+    assert plugin_state(engine).versions[("hello", "1.0.0")] == "removed"
