@@ -1,3 +1,3 @@
 """Tessera kernel: sales data, plugin runtime, rollout, REST API and CLI."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
