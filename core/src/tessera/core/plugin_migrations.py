@@ -17,7 +17,11 @@ bound to the install's connection::
 Files run in name order, once per database (``plugin_migrations`` records them),
 inside the install's transaction; a released file is never edited, a change
 comes as a new file. A migration may create, change and drop only the plugin's
-own tables (named by :func:`tessera.sdk.plugin_table_name`).
+own tables (named by :func:`tessera.sdk.plugin_table_name`): the kernel compares
+the tables and columns outside that namespace before and after each file and
+refuses the install if any changed. That check cannot see data changes,
+indexes, triggers or other schemas: migrations run with the kernel's database
+rights, so install only plugins you trust.
 """
 
 from __future__ import annotations

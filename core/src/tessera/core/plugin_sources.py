@@ -73,12 +73,12 @@ def _from_folder(folder: Path, *, shown_as: Path | None = None) -> PluginSource:
 
 def _package_dir(folder: Path, shown_as: Path) -> Path:
     if (folder / MANIFEST_FILE).is_file():
-        return folder
+        return _with_init(folder, shown_as)
     found = sorted(
         {m.parent for m in (*folder.glob(f"*/{MANIFEST_FILE}"), *folder.glob(f"src/*/{MANIFEST_FILE}"))}
     )
     if len(found) == 1:
-        return found[0]
+        return _with_init(found[0], shown_as)
     if not found:
         raise InputError(
             f"{shown_as} holds no plugin package: expected {MANIFEST_FILE} in it, "
@@ -88,19 +88,33 @@ def _package_dir(folder: Path, shown_as: Path) -> Path:
     raise InputError(f"{shown_as} holds several plugin packages ({names}); install them one at a time")
 
 
+def _with_init(package_dir: Path, shown_as: Path) -> Path:
+    if not (package_dir / "__init__.py").is_file():
+        raise InputError(
+            f"{shown_as}: the plugin package {package_dir.name} has {MANIFEST_FILE} but no __init__.py; "
+            "a plugin is a Python package with both side by side"
+        )
+    return package_dir
+
+
 def _project_requirements(pyproject: Path) -> tuple[str, ...]:
     try:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise InputError(f"{pyproject} is not valid TOML: {err}") from err
-    dependencies = document.get("project", {}).get("dependencies", [])
+    project = document.get("project", {})
+    dependencies = project.get("dependencies", []) if isinstance(project, dict) else None
     if not isinstance(dependencies, list) or not all(isinstance(d, str) for d in dependencies):
         raise InputError(f"{pyproject}: [project].dependencies must be a list of requirement strings")
     return tuple(dependencies)
 
 
 def _wheel_requirements(metadata: Path) -> tuple[str, ...]:
-    message = Parser().parsestr(metadata.read_text(encoding="utf-8"), headersonly=True)
+    try:
+        text = metadata.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"the wheel's {metadata.parent.name}/METADATA is not UTF-8 text: {err}") from err
+    message = Parser().parsestr(text, headersonly=True)
     return tuple(message.get_all("Requires-Dist") or ())
 
 

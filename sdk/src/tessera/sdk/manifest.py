@@ -28,6 +28,8 @@ from typing import Any, Final
 import jsonschema
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, Unresolvable
 
 from tessera.sdk.errors import ManifestError
 
@@ -70,10 +72,7 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: Any, *, source: str = MANIFEST_FILE) -> Manifest:
         """Validate ``data`` against :data:`MANIFEST_SCHEMA` and the rules JSON Schema cannot say."""
-        problems = [
-            f"{error.json_path}: {error.message}"
-            for error in sorted(_validator().iter_errors(data), key=lambda e: e.json_path)
-        ]
+        problems = schema_problems(MANIFEST_SCHEMA, data)
         if not problems:
             problems = _semantic_problems(data)
         if problems:
@@ -102,13 +101,30 @@ class Manifest:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as err:
             raise ManifestError(str(path), [f"no {MANIFEST_FILE}: a plugin package needs one"]) from err
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise ManifestError(str(path), [f"not valid JSON: {err}"]) from err
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
+            raise ManifestError(str(path), [f"not a JSON document in UTF-8 we can read: {err}"]) from err
         return cls.from_dict(data, source=str(path))
 
 
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(MANIFEST_SCHEMA)
+def _no_retrieval(uri: str) -> Resource[Any]:
+    raise NoSuchResource(uri)
+
+
+def config_validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
+    """A validator for a plugin's configuration schema that never fetches remote ``$ref``s:
+    schemas must be self-contained (use ``$defs``)."""
+    return jsonschema.Draft202012Validator(schema, registry=Registry(retrieve=_no_retrieval))
+
+
+def schema_problems(schema: Mapping[str, Any], document: Any, *, prefix: str = "$") -> list[str]:
+    """Every way ``document`` breaks ``schema``, each with its JSON path under ``prefix``."""
+    try:
+        errors = sorted(config_validator(schema).iter_errors(document), key=lambda e: e.json_path)
+    except Unresolvable as err:
+        return [f"{prefix}: the schema refers to {err.ref!r}, which is not in the schema; use $defs"]
+    except RecursionError:
+        return [f"{prefix}: the document is nested too deeply to check"]
+    return [f"{prefix}{e.json_path[1:]}: {e.message}" for e in errors]
 
 
 def _semantic_problems(data: Mapping[str, Any]) -> list[str]:
@@ -130,9 +146,7 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[str]:
     except jsonschema.SchemaError as err:
         problems.append(f"$.config_schema: not a valid JSON Schema: {err.message}")
     else:
-        validator = jsonschema.Draft202012Validator(data.get("config_schema", {}))
-        problems += [
-            f"$.default_config{e.json_path[1:]}: {e.message}"
-            for e in validator.iter_errors(data.get("default_config", {}))
-        ]
+        problems += schema_problems(
+            data.get("config_schema", {}), data.get("default_config", {}), prefix="$.default_config"
+        )
     return problems

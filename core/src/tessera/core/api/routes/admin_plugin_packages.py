@@ -43,6 +43,11 @@ class PurgePublic(BaseModel):
 
 
 async def _upload(request: Request) -> bytes:
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > MAX_UNPACKED_BYTES:
+        raise InputError(
+            f"The package is {declared} bytes, more than the {MAX_UNPACKED_BYTES} a plugin may have"
+        )
     body = await request.body()
     if not body:
         raise InputError("The request body is empty: send the wheel or zip as application/octet-stream")
@@ -60,9 +65,10 @@ def install(
     content: Annotated[bytes, Depends(_upload)],
     filename: Annotated[str, Query(description="the file's name, ending in .whl or .zip")],
 ) -> PluginVersionPublic:
-    name = Path(filename).name
-    if not name.endswith(_UPLOAD_SUFFIXES):
+    suffix = Path(filename).suffix
+    if suffix not in _UPLOAD_SUFFIXES:
         raise InputError(f"filename {filename!r} must end in .whl (a wheel) or .zip (a zipped plugin folder)")
+    name = f"upload{suffix}"  # the client's name is not a safe file name on this host
     cache_root = Settings.from_env().plugin_cache_dir
     cache_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_root, prefix=".upload-") as folder:
