@@ -113,7 +113,8 @@ def _no_retrieval(uri: str) -> Resource[Any]:
 def config_validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
     """A validator for a plugin's configuration schema that never fetches remote ``$ref``s:
     schemas must be self-contained (use ``$defs``)."""
-    return jsonschema.Draft202012Validator(schema, registry=Registry(retrieve=_no_retrieval))
+    registry: Registry[Any] = Registry(retrieve=_no_retrieval)  # type: ignore[call-arg]  # attrs alias mypy cannot see
+    return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
 def schema_problems(schema: Mapping[str, Any], document: Any, *, prefix: str = "$") -> list[str]:
