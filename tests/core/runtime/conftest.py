@@ -92,8 +92,19 @@ def serving(engine: Engine, settings: Settings, sources: Path) -> Iterator[Runti
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path, hook_timeout: float) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path / "data", hook_timeout=hook_timeout)
+def plugin_load_timeout() -> float:
+    """TESSERA_PLUGIN_LOAD_TIMEOUT of the test's server; a module overrides it to wait less for hangs."""
+    return 10.0
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, hook_timeout: float, plugin_load_timeout: float) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        hook_timeout=hook_timeout,
+        plugin_load_timeout=plugin_load_timeout,
+    )
 
 
 @pytest.fixture

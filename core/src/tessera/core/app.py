@@ -25,7 +25,12 @@ from tessera.core.settings import Settings
 def create_app(*, engine: Engine, settings: Settings) -> FastAPI:
     """The API of the database behind ``engine``, with the plugins it records."""
     hooks = HookCalls(engine=engine, timeout=settings.hook_timeout, failures=PluginFailures())
-    plugins = PluginManager(engine=engine, hooks=hooks, cache_root=settings.plugin_cache_dir)
+    plugins = PluginManager(
+        engine=engine,
+        hooks=hooks,
+        cache_root=settings.plugin_cache_dir,
+        load_timeout=settings.plugin_load_timeout,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
+
+# Whether transactions begun now will write (see :func:`writing`).
+_writing: ContextVar[bool] = ContextVar("tessera_writing", default=False)
 
 
 def create_db_engine(url: str) -> Engine:
@@ -39,7 +43,21 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that reads and then writes must hold the write lock from the
+    # start, or SQLite fails it with "database is locked" instead of letting it
+    # wait its turn; reads stay deferred, so they never wait for writers.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """SQLite transactions begun in this context (and the threads it hands work to)
+    take the write lock at once: writers queue, one at a time, on the busy timeout."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 @contextmanager

@@ -2,7 +2,9 @@
 
 Each call reaches exactly one plugin version's implementation and is isolated:
 
-- it runs in a thread pool of its own, and the kernel waits for it at most the
+- it runs in a thread pool of its own (a lifecycle hook in a thread of its own,
+  so hooks hanging in requests never keep a version from loading), and the
+  kernel waits for it at most the
   hook time limit (``TESSERA_HOOK_TIMEOUT``); an ``async def`` implementation is
   awaited, with that limit, on an event loop of the call's own in that pool;
 - an implementation that raises or runs out of time is logged with plugin,
@@ -10,7 +12,11 @@ Each call reaches exactly one plugin version's implementation and is isolated:
   (:class:`~tessera.core.plugin_failures.PluginFailures`) and left out;
 - hooks that take a :class:`~tessera.sdk.PluginContext` get a database session
   of their own, committed when the implementation returns in time and rolled
-  back when it raises or returns late.
+  back when it raises or returns late;
+- at most :data:`CALLS_PER_VERSION` calls of one version run at once: while
+  that many are still running (hanging), further calls to the version are
+  skipped at once and counted against it as :data:`BUSY`, so one hanging
+  plugin cannot take the pool from the others.
 
 A thread whose implementation never returns cannot be stopped; it keeps one of
 the pool's threads until the worker exits.
@@ -23,6 +29,7 @@ import inspect
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeoutError
@@ -43,6 +50,12 @@ if TYPE_CHECKING:
     from tessera.core.plugin_loader import LoadedPlugin
 
 HOOK_THREADS: Final = 16
+CALLS_PER_VERSION: Final = 3
+# The failure kind counted when a call is skipped because the version's earlier calls still run.
+BUSY: Final = "busy"
+LIFECYCLE_HOOKS: Final = frozenset(
+    {"tessera_plugin_loaded", "tessera_register_routes", "tessera_plugin_unloaded"}
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +92,10 @@ class HookCalls:
         self.timeout = timeout
         self.failures = failures
         self._pool = ThreadPoolExecutor(max_workers=HOOK_THREADS, thread_name_prefix="tessera-hook")
+        self._slots: weakref.WeakKeyDictionary[LoadedPlugin, threading.BoundedSemaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._slots_lock = threading.Lock()
 
     def close(self) -> None:
         """Stop accepting calls; calls still running are not waited for."""
@@ -144,7 +161,7 @@ class HookCalls:
     # -- machinery ----------------------------------------------------------------
 
     def _call_or_raise(self, plugin: LoadedPlugin, hook: str, arguments: _Arguments) -> Any:
-        call = self._start(plugin, hook, arguments)
+        call = self._start(plugin, hook, arguments, request_id=None)
         if call is None:
             return None
         problem, result = self._finish(call, time.monotonic() + self.timeout, request_id=None)
@@ -162,17 +179,38 @@ class HookCalls:
     ) -> list[tuple[LoadedPlugin, Any]]:
         """Call every version's implementation at once; the results of those that succeeded in time."""
         deadline = time.monotonic() + self.timeout
-        calls = [call for plugin in plugins if (call := self._start(plugin, hook, arguments(plugin)))]
+        calls = [
+            call
+            for plugin in plugins
+            if (call := self._start(plugin, hook, arguments(plugin), request_id=request_id))
+        ]
         answers = [(call.plugin, self._finish(call, deadline, request_id=request_id)) for call in calls]
         return [(plugin, result) for plugin, (problem, result) in answers if problem is None]
 
-    def _start(self, plugin: LoadedPlugin, hook: str, arguments: _Arguments) -> _Call | None:
+    def _start(
+        self, plugin: LoadedPlugin, hook: str, arguments: _Arguments, *, request_id: str | None
+    ) -> _Call | None:
+        """The call under way; None when the version has no implementation or is busy."""
         impls = getattr(plugin.hooks.hook, hook).get_hookimpls()
         if not impls:
             return None
         abandoned = threading.Event()
+        if hook in LIFECYCLE_HOOKS:
+            return _Call(plugin, hook, _in_own_thread(self._run, impls[0], arguments, abandoned), abandoned)
+        slots = self._slots_of(plugin)
+        if not slots.acquire(blocking=False):
+            problem = f"skipped: {CALLS_PER_VERSION} earlier calls of this version are still running"
+            self._failed(plugin, hook, problem, request_id=request_id, kind=BUSY)
+            return None
         future = self._pool.submit(self._run, impls[0], arguments, abandoned)
+        future.add_done_callback(lambda _done: slots.release())
         return _Call(plugin, hook, future, abandoned)
+
+    def _slots_of(self, plugin: LoadedPlugin) -> threading.BoundedSemaphore:
+        with self._slots_lock:
+            if plugin not in self._slots:
+                self._slots[plugin] = threading.BoundedSemaphore(CALLS_PER_VERSION)
+            return self._slots[plugin]
 
     def _finish(self, call: _Call, deadline: float, *, request_id: str | None) -> tuple[str | None, Any]:
         """``(None, result)``, or ``(problem, None)`` once the failure is logged and counted."""
@@ -182,7 +220,7 @@ class HookCalls:
             call.abandoned.set()
             call.future.cancel()
             problem, error = f"did not return within {self.timeout:g} s (TESSERA_HOOK_TIMEOUT)", None
-        except Exception as err:  # a plugin's failure must not reach the kernel
+        except BaseException as err:  # a plugin's failure, even SystemExit, must not reach the kernel
             problem, error = f"raised {type(err).__name__}: {err}", err
         self._failed(call.plugin, call.hook, problem, request_id=request_id, error=error)
         return problem, None
@@ -195,8 +233,9 @@ class HookCalls:
         *,
         request_id: str | None,
         error: BaseException | None = None,
+        kind: str | None = None,
     ) -> None:
-        self.failures.record(plugin.name, plugin.version, hook)
+        self.failures.record(plugin.name, plugin.version, kind or hook)
         log.error(
             "plugin %s %s: hook %s %s (request %s)",
             plugin.name,
@@ -222,6 +261,22 @@ class HookCalls:
         if inspect.isawaitable(result):
             return asyncio.run(_awaited(result, self.timeout))
         return result
+
+
+def _in_own_thread(function: Callable[..., Any], *arguments: Any) -> Future[Any]:
+    """``function(*arguments)`` run in a new daemon thread; its outcome, when it has one."""
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(function(*arguments))
+        except BaseException as err:  # handed to whoever waits for the call
+            future.set_exception(err)
+
+    threading.Thread(target=run, name="tessera-lifecycle-hook", daemon=True).start()
+    return future
 
 
 async def _awaited(awaitable: Awaitable[Any], timeout: float) -> Any:

@@ -1,11 +1,13 @@
 """This worker's plugins: the current plugin set, rebuilt beside the old one and swapped.
 
 Every request first reads ``kernel_state.plugin_revision`` (one small query).
-When it moved, the request builds the new :class:`~tessera.core.plugin_set.PluginSet`
-— one rebuild at a time — reusing the versions already loaded, loading the new
+When it moved, the request starts building the new :class:`~tessera.core.plugin_set.PluginSet`
+— one rebuild at a time, in the background — reusing the versions already loaded, loading the new
 ones in dependency order, and marking those that fail ``failed`` with the
 reason (in a short transaction of their own, which moves the revision again so
-every worker drops them). Then the new set becomes current. Requests keep the
+every worker drops them). Then the new set becomes current. A request waits for
+a running rebuild at most :data:`REBUILD_WAIT` seconds, then runs on the current
+set, so a plugin that is slow to load never holds requests up. Requests keep the
 set they started with; when the last request on a retired set ends, the
 versions no set holds any more are unloaded (``tessera_plugin_unloaded``).
 """
@@ -38,6 +40,8 @@ from tessera.sdk import Manifest, ManifestError
 
 # The revision of the set a worker starts with: no database revision equals it.
 NO_REVISION: Final = -1
+# The longest a request waits for a rebuild before it runs on the current set.
+REBUILD_WAIT: Final = 1.0
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +58,14 @@ class _Live:
 
 
 class PluginManager:
-    def __init__(self, *, engine: Engine, hooks: HookCalls, cache_root: Path) -> None:
+    def __init__(self, *, engine: Engine, hooks: HookCalls, cache_root: Path, load_timeout: float) -> None:
         self._engine = engine
         self._hooks = hooks
         self._cache_root = cache_root
+        self._load_timeout = load_timeout
         self._current = _Live(PluginSet(revision=NO_REVISION))
         self._draining: set[_Live] = set()
-        self._rebuilding = asyncio.Lock()
+        self._rebuilding: asyncio.Task[None] | None = None
         self._loaded = LoadedVersions()  # shared with the thread that builds a set
 
     @property
@@ -78,16 +83,21 @@ class PluginManager:
                 await self._release(live)
 
     async def refresh(self) -> PluginSet:
-        """Rebuild the set now if the revision moved; the current set."""
+        """If the revision moved, rebuild the set (waiting at most :data:`REBUILD_WAIT`); the current set."""
         revision = await anyio.to_thread.run_sync(self._read_revision)
         if revision != self.current.revision:
-            async with self._rebuilding:
-                if revision != self.current.revision:
-                    await self._swap(await anyio.to_thread.run_sync(self._build))
+            if self._rebuilding is None or self._rebuilding.done():
+                self._rebuilding = asyncio.create_task(self._rebuild())
+            rebuilding = self._rebuilding
+            await asyncio.wait({rebuilding}, timeout=REBUILD_WAIT)
+            if rebuilding.done():
+                rebuilding.result()  # a failed rebuild fails the requests that waited for it
         return self.current
 
     async def shutdown(self) -> None:
         """Unload every version (the worker is stopping)."""
+        if self._rebuilding is not None:
+            await asyncio.wait({self._rebuilding})
         sets = [self._current, *self._draining]
         self._current, self._draining = _Live(PluginSet(revision=NO_REVISION)), set()
         for live in sets:
@@ -106,6 +116,9 @@ class PluginManager:
         if live.retired and live.in_flight == 0 and live in self._draining:
             self._draining.discard(live)
             await self._drop(live)
+
+    async def _rebuild(self) -> None:
+        await self._swap(await anyio.to_thread.run_sync(self._build))
 
     async def _swap(self, plugin_set: PluginSet) -> None:
         old, self._current = self._current, _Live(plugin_set)
@@ -165,7 +178,13 @@ class PluginManager:
         with session_scope(self._engine) as session:
             folder = package_dir(session=session, version=row, cache_root=self._cache_root)
         config = state.configs.get(row.name, {}).get(ALL_REGIONS, manifest.default_config)
-        plugin = load_version(manifest=manifest, package_dir=folder, config=config, hooks=self._hooks)
+        plugin = load_version(
+            manifest=manifest,
+            package_dir=folder,
+            config=config,
+            hooks=self._hooks,
+            timeout=self._load_timeout,
+        )
         self._loaded.add(key, plugin)
         log.info("plugin %s %s loaded", row.name, row.version)
         return plugin

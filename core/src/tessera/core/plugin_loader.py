@@ -10,12 +10,15 @@ version, so its hooks only ever see what its rollout sends it.
 Loading then checks the version's hooks against the specifications, calls
 ``tessera_plugin_loaded`` and collects ``tessera_register_routes``. Any failure
 raises :class:`PluginLoadError` with a reason that names the plugin and the fix;
-nothing of the version stays imported.
+nothing of the version stays imported. The import runs in a thread of its own
+and is waited for at most the load time limit (``TESSERA_PLUGIN_LOAD_TIMEOUT``):
+an import that hangs keeps only that thread.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import importlib.util
 import inspect
 import sys
@@ -81,10 +84,11 @@ def module_name(name: str, version: str) -> str:
 
 
 def load_version(
-    *, manifest: Manifest, package_dir: Path, config: Mapping[str, Any], hooks: HookCalls
+    *, manifest: Manifest, package_dir: Path, config: Mapping[str, Any], hooks: HookCalls, timeout: float
 ) -> LoadedPlugin:
-    """Import, register and start a version; raise :class:`PluginLoadError` if any step fails."""
-    module = _import(manifest, package_dir)
+    """Import (within ``timeout`` seconds), register and start a version;
+    raise :class:`PluginLoadError` if any step fails."""
+    module = _import(manifest, package_dir, timeout)
     try:
         plugin = LoadedPlugin(
             manifest=manifest,
@@ -120,7 +124,7 @@ def _with_routes(plugin: LoadedPlugin, hooks: HookCalls) -> LoadedPlugin:
         raise PluginLoadError(plugin.manifest, str(err)) from err
 
 
-def _import(manifest: Manifest, package_dir: Path) -> ModuleType:
+def _import(manifest: Manifest, package_dir: Path, timeout: float) -> ModuleType:
     name = module_name(manifest.name, manifest.version)
     init = package_dir / "__init__.py"
     if not init.is_file():
@@ -133,12 +137,34 @@ def _import(manifest: Manifest, package_dir: Path) -> ModuleType:
         _add_parents(name)
         importlib.invalidate_caches()
         sys.modules[name] = module
-        try:
-            spec.loader.exec_module(module)
-        except Exception as err:  # whatever a plugin raises on import, the kernel carries on
+        problem = _execute(module, spec.loader, timeout)
+        if problem:
             _forget(name)
-            raise PluginLoadError(manifest, f"importing it raised {type(err).__name__}: {err}") from err
+            raise PluginLoadError(manifest, problem)
     return module
+
+
+def _execute(module: ModuleType, loader: importlib.abc.Loader, timeout: float) -> str:
+    """Run the module's code in a thread of its own; why it failed ('' when it did not)."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            loader.exec_module(module)
+        except BaseException as err:  # whatever a plugin raises on import, even SystemExit
+            raised.append(err)
+
+    thread = threading.Thread(target=run, name=f"tessera-import-{module.__name__}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        return (
+            f"importing it did not finish within {timeout:g} s (TESSERA_PLUGIN_LOAD_TIMEOUT); "
+            "make its import quick (no waiting at module level), or raise the limit"
+        )
+    if raised:
+        return f"importing it raised {type(raised[0]).__name__}: {raised[0]}"
+    return ""
 
 
 def _add_parents(name: str) -> None:

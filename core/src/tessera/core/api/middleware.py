@@ -9,12 +9,14 @@ from typing import Final
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tessera.core.db import writing
 from tessera.core.manager import PluginManager
 
 REQUEST_ID_HEADER: Final = "X-Request-ID"
 # Where the request's id and plugin set are kept in the ASGI scope.
 REQUEST_ID_KEY: Final = "tessera.request_id"
 PLUGIN_SET_KEY: Final = "tessera.plugin_set"
+_READING_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _USABLE_ID: Final = re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$")
 
@@ -46,7 +48,9 @@ class RequestIdMiddleware:
 class PluginSetMiddleware:
     """Runs each request on the plugin set that is current when it starts
     (rebuilt first if the plugin revision moved), and holds that set until the
-    response is sent, so no version it uses is unloaded under it."""
+    response is sent, so no version it uses is unloaded under it. A request
+    that may write (not GET, HEAD or OPTIONS) begins its SQLite transactions
+    with the write lock (:func:`~tessera.core.db.writing`)."""
 
     def __init__(self, app: ASGIApp, manager: PluginManager) -> None:
         self.app = app
@@ -58,4 +62,8 @@ class PluginSetMiddleware:
             return
         async with self.manager.serving() as plugin_set:
             scope[PLUGIN_SET_KEY] = plugin_set
-            await self.app(scope, receive, send)
+            if scope["method"] in _READING_METHODS:
+                await self.app(scope, receive, send)
+                return
+            with writing():
+                await self.app(scope, receive, send)

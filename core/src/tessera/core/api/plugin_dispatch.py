@@ -8,13 +8,16 @@ from the version's router. That application
 - gives each route its :class:`~tessera.sdk.PluginContext` (``ContextDep``),
   with a database session committed when the route returns;
 - answers errors as problem+json: a :class:`~tessera.sdk.PluginPermissionError`
-  is a 403 naming plugin and permission, any other exception escaping a route a
-  500 naming plugin and version, logged with the request id and counted against
-  the version. Nothing a plugin route raises reaches the kernel's other routes.
+  is a 403 naming plugin and permission, an HTTP or validation error its own
+  answer, and any other exception escaping a route (a database error, even
+  ``SystemExit``) a 500 naming plugin and version, logged with the request id
+  and counted against the version. Nothing a plugin route raises reaches the
+  kernel's other routes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import weakref
 from typing import Final
@@ -22,6 +25,7 @@ from typing import Final
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tessera.core.api.deps import CurrentCaller, PluginSetDep, SessionDep
@@ -36,6 +40,8 @@ from tessera.sdk.context import REQUEST_STATE_KEY
 
 PREFIX: Final = "/plugins"
 _METHODS: Final = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+# What passes a plugin route's errors unanswered: the server's own interrupts and cancellations.
+_NOT_PLUGIN_FAILURES: Final = (KeyboardInterrupt, GeneratorExit, asyncio.CancelledError)
 # Where the dispatch route leaves the chosen version and the caller for the version's application.
 _PLUGIN_KEY: Final = "tessera.plugin"
 _CALLER_KEY: Final = "tessera.caller"
@@ -89,6 +95,9 @@ def _version_application(plugin: LoadedPlugin, *, engine: Engine, failures: Plug
     application.state.engine = engine
     application.state.failures = failures
     install_problem_handlers(application)
+    for kind in [*application.exception_handlers]:
+        if isinstance(kind, type) and issubclass(kind, SQLAlchemyError):
+            del application.exception_handlers[kind]  # a plugin's database error is its failure
     application.add_exception_handler(PluginPermissionError, _permission_denied)
     application.add_middleware(_RouteErrors, plugin=plugin.name, version=plugin.version, failures=failures)
     application.include_router(plugin.router, dependencies=[Depends(_provide_context)])
@@ -134,7 +143,9 @@ class _RouteErrors:
 
         try:
             await self.app(scope, receive, watching_send)
-        except Exception as err:  # a plugin's failure must not reach the kernel
+        except _NOT_PLUGIN_FAILURES:
+            raise
+        except BaseException as err:  # a plugin's failure, even SystemExit, must not reach the kernel
             request_id = scope[REQUEST_ID_KEY]
             self.failures.record(self.plugin, self.version, ROUTES)
             log.error(
