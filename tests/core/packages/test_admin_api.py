@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tessera.core.db import session_scope
-from tessera.core.models import PluginRelease
 from tests.core.packages.builders import build_wheel, plugin_state, zip_folder
 from tests.factories import add_org, auth, token_for
 from tests.plugin_factory import write_plugin
@@ -73,8 +71,12 @@ def test_admin_install_refusals_are_problems_that_change_nothing(api, engine, ad
 
 def test_admin_uninstall_refuses_a_released_version_unless_forced(api, engine, admin, tmp_path, data_dir):
     assert _upload(api, admin, build_wheel(write_plugin(tmp_path, name="hello"), tmp_path)).status_code == 201
-    with session_scope(engine) as session:
-        session.add(PluginRelease(plugin="hello", scope="East", splits=[{"version": "1.0.0", "percent": 30}]))
+    enabled = api.post(
+        "/api/admin/plugins/hello/enable",
+        json={"region": "East", "percent": 30},
+        headers=auth(token_for(engine, "admin")),
+    )
+    assert enabled.status_code == 200
     refused = api.delete("/api/admin/plugins/hello/versions/1.0.0", headers=admin)
     assert (
         refused.status_code == 409 and "release East sends 30% of its teams to it" in refused.json()["detail"]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tessera.core.db import session_scope
-from tessera.core.models import PluginRelease
 from tests.core.packages.builders import build_wheel, plugin_state, record_bundled
 from tests.core.packages.journal import NOTES_TABLE, V1
+from tests.factories import add_org, auth, token_for
 from tests.plugin_factory import write_plugin
 
 
@@ -44,9 +43,25 @@ def test_cli_uninstall_refuses_a_spec_without_a_version(cli, data_dir):
 
 def test_cli_uninstall_force_takes_the_version_out_of_its_release(cli, engine, tmp_path, data_dir):
     cli("plugins", "install", str(write_plugin(tmp_path, name="hello")))
-    with session_scope(engine) as session:
-        session.add(PluginRelease(plugin="hello", scope="all", splits=[{"version": "1.0.0", "percent": 100}]))
+    cli("plugins", "enable", "hello==1.0.0", "--region", "all")
     refused = cli("plugins", "uninstall", "hello==1.0.0", expect_exit=1).output
     assert "release all sends 100% of its teams to it" in refused
     cli("plugins", "uninstall", "hello==1.0.0", "--force")
     assert plugin_state(engine).versions[("hello", "1.0.0")] == "removed"
+
+
+def test_cli_versions_equal_under_pep_440_are_one_version(cli, api, engine, tmp_path, data_dir):
+    add_org(engine)
+    cli("plugins", "install", str(write_plugin(tmp_path / "short", name="hello", version="1.0")))
+    long = write_plugin(tmp_path / "long", name="hello")
+    before = plugin_state(engine)
+    refused = cli("plugins", "install", str(long), expect_exit=1)
+    assert "Plugin hello 1.0 is already installed (state installed)" in refused.output
+    assert plugin_state(engine) == before
+    assert cli("plugins", "enable", "hello==1.0.0", "--region", "all").output == "hello in all: 1.0 100%\n"
+    admin = auth(token_for(engine, "admin"))
+    response = api.delete("/api/admin/plugins/hello/versions/1.00", params={"force": "true"}, headers=admin)
+    assert response.status_code == 200 and response.json()["version"] == "1.0"
+    assert cli("plugins", "install", str(long)).exit_code == 0
+    hello = {key: state for key, state in plugin_state(engine).versions.items() if key[0] == "hello"}
+    assert hello == {("hello", "1.0"): "removed", ("hello", "1.0.0"): "installed"}

@@ -104,9 +104,17 @@ def test_dependents_of_lists_enabled_plugins_left_without_the_version(engine, tm
     _install(engine, tmp_path, cache_root, "old-user", requires={"base": "<2"})
     _install(engine, tmp_path, cache_root, "any-user", requires={"base": ""})
     _install(engine, tmp_path, cache_root, "idle-user", requires={"base": ""})
-    for name in ("old-user", "any-user"):
-        set_state(engine, name, "1.0.0", "enabled")
+    for name, version in (("old-user", "1.0.0"), ("any-user", "1.0.0"), ("base", "1.0.0")):
+        set_state(engine, name, version, "enabled")
     with session_scope(engine) as session:
         assert sorted(v.name for v in dependents_of(session, "base")) == ["any-user", "old-user"]
+        # base 2.0.0 is only installed: it serves nobody, so it cannot stand in for 1.0.0
+        assert sorted(v.name for v in dependents_of(session, "base", version="1.0.0")) == [
+            "any-user",
+            "old-user",
+        ]
+        assert dependents_of(session, "base", version="2.0.0") == []  # not enabled: nobody relies on it
+    set_state(engine, "base", "2.0.0", "enabled")
+    with session_scope(engine) as session:
         assert [v.name for v in dependents_of(session, "base", version="1.0.0")] == ["old-user"]
         assert dependents_of(session, "base", version="2.0.0") == []

@@ -61,6 +61,7 @@ def test_uninstall_marks_the_version_removed_and_bumps_the_revision(engine, tmp_
 def test_uninstall_refuses_a_version_a_release_sends_teams_to(engine, tmp_path, cache_root):
     _install(engine, tmp_path, cache_root, "hello", "1.0.0")
     _install(engine, tmp_path, cache_root, "hello", "2.0.0")
+    set_state(engine, "hello", "1.0.0", "enabled")
     _release(engine, "hello", "East", ("2.0.0", 20), ("1.0.0", 80))
     _release(engine, "hello", "all", ("1.0.0", 100))
     _release(engine, "hello", "West", ("2.0.0", 100), ("1.0.0", 0))
@@ -76,6 +77,22 @@ def test_uninstall_refuses_a_version_a_release_sends_teams_to(engine, tmp_path, 
     assert plugin_state(engine) == before
 
 
+def test_uninstall_of_a_failed_version_says_the_release_names_it_but_serves_no_one(
+    engine, tmp_path, cache_root
+):
+    _install(engine, tmp_path, cache_root, "hello", "1.0.0")
+    set_state(engine, "hello", "1.0.0", "failed")
+    _release(engine, "hello", "East", ("1.0.0", 100))
+    with pytest.raises(ConflictError) as refused:
+        _uninstall(engine, "hello", "1.0.0")
+    message = refused.value.detail
+    assert "release East names it for 100% of its teams (they get no version while it is failed)" in message
+    assert "sends" not in message
+    _uninstall(engine, "hello", "1.0", force=True)  # equal under PEP 440
+    assert plugin_state(engine).versions == {("hello", "1.0.0"): "removed"}
+    assert _splits(engine, "hello") == {"East": []}
+
+
 def test_uninstall_with_force_takes_the_version_out_of_its_releases(engine, tmp_path, cache_root):
     _install(engine, tmp_path, cache_root, "hello", "1.0.0")
     _install(engine, tmp_path, cache_root, "hello", "2.0.0")
@@ -89,6 +106,7 @@ def test_uninstall_with_force_takes_the_version_out_of_its_releases(engine, tmp_
 def test_uninstall_refuses_a_version_enabled_plugins_need(engine, tmp_path, cache_root):
     _install(engine, tmp_path, cache_root, "base", "1.0.0")
     _install(engine, tmp_path, cache_root, "addon", requires={"base": ">=1"})
+    set_state(engine, "base", "1.0.0", "enabled")
     set_state(engine, "addon", "1.0.0", "enabled")
     with pytest.raises(ConflictError) as refused:
         _uninstall(engine, "base", "1.0.0")
@@ -101,7 +119,8 @@ def test_uninstall_allows_a_version_dependents_do_not_need(engine, tmp_path, cac
     _install(engine, tmp_path, cache_root, "base", "1.0.0")
     _install(engine, tmp_path, cache_root, "base", "2.0.0")
     _install(engine, tmp_path, cache_root, "addon", requires={"base": ">=1"})
-    set_state(engine, "addon", "1.0.0", "enabled")
+    for name, version in (("base", "1.0.0"), ("base", "2.0.0"), ("addon", "1.0.0")):
+        set_state(engine, name, version, "enabled")
     _uninstall(engine, "base", "1.0.0")
     assert plugin_state(engine).versions[("base", "1.0.0")] == "removed"
 

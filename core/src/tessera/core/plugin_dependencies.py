@@ -112,14 +112,17 @@ def _order(graph: Mapping[str, set[str]]) -> list[str]:
 def dependents_of(session: Session, name: str, *, version: str | None = None) -> list[PluginVersion]:
     """The enabled versions of other plugins that require ``name``.
 
-    With ``version``, only those that ``version`` satisfies and no other available
-    version of ``name`` would: the ones left without ``name`` if it went.
+    With ``version``, only those that ``version`` (if enabled) satisfies and no
+    other enabled version of ``name`` would: the ones left without ``name`` if it went.
     """
     rows = session.exec(select(PluginVersion).where(PluginVersion.state == "enabled")).all()
     needing = [row for row in rows if row.name != name and name in _requires(row)]
     if version is None:
         return needing
-    others = [v.version for v in _available_rows(session) if v.name == name and v.version != version]
+    enabled = [row.version for row in rows if row.name == name]
+    if version not in enabled:
+        return []
+    others = [v for v in enabled if v != version]
 
     def left_without(row: PluginVersion) -> bool:
         wanted = SpecifierSet(_requires(row)[name])

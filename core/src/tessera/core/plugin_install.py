@@ -28,6 +28,7 @@ from tessera.core.plugin_checks import check_imports, check_requirements, check_
 from tessera.core.plugin_dependencies import check_dependencies
 from tessera.core.plugin_migrations import apply_plugin_migrations
 from tessera.core.plugin_revision import bump_plugin_revision
+from tessera.core.plugin_settings import find_version
 from tessera.core.plugin_sources import open_source
 from tessera.core.plugin_store import bundled_package_dir, store_artifact, zip_package
 from tessera.sdk import Manifest
@@ -168,15 +169,16 @@ def _check_package_name(manifest: Manifest, package: str) -> None:
 
 
 def _refuse_duplicate(session: Session, manifest: Manifest) -> PluginVersion | None:
-    """The removed row of this version, if any, to be reused; a live one is a conflict."""
-    row = session.get(PluginVersion, (manifest.name, manifest.version))
+    """The removed row of this version, if any, to be reused; a live one equal under PEP 440
+    (1.0 and 1.0.0) is a conflict."""
+    row = find_version(session, manifest.name, manifest.version)
     if row is not None and row.state != "removed":
         raise ConflictError(
-            f"Plugin {manifest.name} {manifest.version} is already installed (state {row.state}); "
+            f"Plugin {manifest.name} {row.version} is already installed (state {row.state}); "
             f"give the new build a new version in plugin.json, or uninstall this one first: "
-            f"tessera plugins uninstall {manifest.name}=={manifest.version}"
+            f"tessera plugins uninstall {manifest.name}=={row.version}"
         )
-    return row
+    return row if row is not None and row.version == manifest.version else None
 
 
 def _record(

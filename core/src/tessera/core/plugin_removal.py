@@ -18,6 +18,7 @@ from tessera.core.models import PluginConfig, PluginRelease, PluginVersion, utcn
 from tessera.core.plugin_dependencies import dependents_of
 from tessera.core.plugin_migrations import drop_plugin_data
 from tessera.core.plugin_revision import bump_plugin_revision
+from tessera.core.plugin_settings import find_version
 
 
 @dataclass(frozen=True)
@@ -27,19 +28,20 @@ class PurgeResult:
 
 
 def uninstall_plugin(*, session: Session, name: str, version: str, force: bool = False) -> PluginVersion:
-    """Mark ``name`` ``version`` removed.
+    """Mark ``name`` ``version`` (equal under PEP 440) removed.
 
-    Refused while a release sends teams to it or enabled plugins need it;
+    Refused while a release names it for some teams or enabled plugins need it;
     ``force`` takes the version out of those releases and leaves the dependents
     without it.
     """
-    row = session.get(PluginVersion, (name, version))
+    row = find_version(session, name, version)
     if row is None or row.state == "removed":
         raise NotFoundError(f"Plugin {name} {version} is not installed; `tessera plugins list` shows what is")
+    version = row.version
     releases = _releases_naming(session, name, version)
     dependents = dependents_of(session, name, version=version)
     if not force:
-        _refuse_while_used(name, version, releases, dependents)
+        _refuse_while_used(row, releases, dependents)
     for release in releases:
         release.splits = [s for s in release.splits if s["version"] != version]
         release.updated_at = utcnow()
@@ -79,10 +81,18 @@ def _percent_to(release: PluginRelease, version: str) -> int:
 
 
 def _refuse_while_used(
-    name: str, version: str, releases: Sequence[PluginRelease], dependents: Sequence[PluginVersion]
+    row: PluginVersion, releases: Sequence[PluginRelease], dependents: Sequence[PluginVersion]
 ) -> None:
+    name, version = row.name, row.version
     releases = [r for r in releases if _percent_to(r, version) > 0]
-    reasons = [f"release {r.scope} sends {_percent_to(r, version)}% of its teams to it" for r in releases]
+    if row.state == "enabled":
+        reasons = [f"release {r.scope} sends {_percent_to(r, version)}% of its teams to it" for r in releases]
+    else:
+        reasons = [
+            f"release {r.scope} names it for {_percent_to(r, version)}% of its teams "
+            f"(they get no version while it is {row.state})"
+            for r in releases
+        ]
     reasons += [
         f"{d.name} {d.version} (enabled) requires {name}{d.manifest['requires'][name]}" for d in dependents
     ]

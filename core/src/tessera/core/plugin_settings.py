@@ -1,12 +1,14 @@
 """Admin operations on plugins: releases, version states and configurations.
 
 - :func:`enable_plugin` gives one version a share of a region's teams, ahead of
-  the versions already there; :func:`set_release` sets a region's splits exactly;
-  :func:`disable_in_region` empties them.
+  the versions already there (a region without a release of its own starts from
+  the one for all regions); :func:`set_release` sets a region's splits exactly;
+  :func:`disable_in_region` empties them; :func:`follow_all` drops a region's own
+  release so that the one for all regions serves it again.
 - :func:`disable_versions` takes versions out of every worker, refusing while
   enabled plugins need them unless forced.
 - :func:`set_config` stores a configuration for a region or all regions,
-  validated against the JSON Schema of the highest enabled version.
+  validated against the JSON Schema of every version that may receive it.
 
 Each refusal changes nothing; each change bumps the plugin revision in the same
 transaction, so every worker serves it from its next request.
@@ -17,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-import jsonschema
 from packaging.version import InvalidVersion, Version
 from sqlmodel import Session, col, select
 
@@ -26,6 +27,7 @@ from tessera.core.models import ALL_REGIONS, PluginConfig, PluginRelease, Plugin
 from tessera.core.plugin_dependencies import AVAILABLE_STATES, dependents_of
 from tessera.core.plugin_revision import bump_plugin_revision
 from tessera.core.rollout import Split, for_region, put_first, total_percent
+from tessera.sdk.manifest import schema_problems
 
 # --- releases ---------------------------------------------------------------------------
 
@@ -34,7 +36,10 @@ def enable_plugin(
     *, session: Session, plugin: str, scope: str, percent: int, version: str | None = None
 ) -> PluginRelease:
     """Serve ``version`` (default: the highest installed or enabled) to ``percent`` of the
-    teams in ``scope``, ahead of the versions already serving there."""
+    teams in ``scope``, ahead of the versions already serving there.
+
+    A failed version named explicitly is tried again: the runtime loads it anew.
+    """
     versions = installed_versions(session, plugin)
     row = servable_version(session, plugin, version) if version else _default_version(plugin, versions)
     if not 0 <= percent <= 100:
@@ -42,19 +47,50 @@ def enable_plugin(
     check_scope(session, scope)
     _set_state(row, "enabled")
     release = _release(session, plugin, scope)
-    return _store_release(
-        session, release, put_first(cast(list[Split], release.splits), row.version, percent)
-    )
+    if session.get(PluginRelease, (plugin, scope)) is None and scope != ALL_REGIONS:
+        release.splits = _release(session, plugin, ALL_REGIONS).splits
+    return _store_release(session, release, ramp(cast(list[Split], release.splits), row.version, percent))
+
+
+def ramp(splits: Sequence[Split], version: str, percent: int) -> list[Split]:
+    """``version`` first with ``percent``. Raising its share trims the others (see
+    :func:`~tessera.core.rollout.put_first`); lowering it keeps the total served:
+    the versions after it keep their shares and the last one takes the freed share,
+    so [2.0.0:35, 1.0.0:65] lowered to 20 gives [2.0.0:20, 1.0.0:80]."""
+    current = sum(s["percent"] for s in splits if s["version"] == version)
+    others = [Split(version=s["version"], percent=s["percent"]) for s in splits if s["version"] != version]
+    if percent >= current or not others:
+        return put_first(splits, version, percent)
+    others[-1]["percent"] += current - percent
+    first = [Split(version=version, percent=percent)] if percent else []
+    return first + others
 
 
 def set_release(*, session: Session, plugin: str, scope: str, splits: Sequence[Split]) -> PluginRelease:
     """Set ``scope``'s splits exactly, in order; every version named is enabled."""
     installed_versions(session, plugin)
     check_scope(session, scope)
-    _check_splits(splits)
-    for split in splits:
-        _set_state(servable_version(session, plugin, split["version"]), "enabled")
-    return _store_release(session, _release(session, plugin, scope), list(splits))
+    rows = [servable_version(session, plugin, split["version"]) for split in splits]
+    for row in rows:
+        _set_state(row, "enabled")
+    named = [Split(version=row.version, percent=s["percent"]) for row, s in zip(rows, splits, strict=True)]
+    _check_splits(named)
+    return _store_release(session, _release(session, plugin, scope), named)
+
+
+def follow_all(*, session: Session, plugin: str, scope: str) -> None:
+    """Drop ``scope``'s own release, so that the release for all regions serves it."""
+    installed_versions(session, plugin)
+    check_scope(session, scope)
+    if scope == ALL_REGIONS:
+        raise InputError(f"'{ALL_REGIONS}' is the release the regions follow; name a region to follow it")
+    release = session.get(PluginRelease, (plugin, scope))
+    if release is None:
+        raise NotFoundError(
+            f"Region {scope} has no release of its own for {plugin}; it follows '{ALL_REGIONS}'"
+        )
+    session.delete(release)
+    bump_plugin_revision(session)
 
 
 def disable_in_region(*, session: Session, plugin: str, scope: str) -> PluginRelease:
@@ -124,16 +160,27 @@ def version_order(row: PluginVersion) -> Version:
 
 
 def servable_version(session: Session, plugin: str, version: str) -> PluginVersion:
-    """``plugin`` ``version``, which must be installed and not failed."""
-    row = session.get(PluginVersion, (plugin, version))
+    """``plugin`` ``version`` (equal under PEP 440, so 0.2 finds 0.2.0), which must be installed."""
+    row = find_version(session, plugin, version)
     if row is None or row.state == "removed":
         raise _unknown_version(plugin, version, installed_versions(session, plugin))
-    if row.state == "failed":
-        raise ConflictError(
-            f"Plugin {plugin} {version} failed and cannot serve: {row.reason}. "
-            f"Install a fixed version, then enable that one"
-        )
     return row
+
+
+def find_version(session: Session, plugin: str, version: str) -> PluginVersion | None:
+    """The row of ``plugin`` whose version equals ``version`` under PEP 440, preferring one not removed."""
+    rows = session.exec(select(PluginVersion).where(PluginVersion.name == plugin)).all()
+    matches = sorted(
+        (r for r in rows if same_version(r.version, version)), key=lambda r: r.state == "removed"
+    )
+    return matches[0] if matches else None
+
+
+def same_version(a: str, b: str) -> bool:
+    try:
+        return Version(a) == Version(b)
+    except InvalidVersion:
+        return a == b
 
 
 def _unknown_version(plugin: str, version: str, versions: Sequence[PluginVersion]) -> NotFoundError:
@@ -164,9 +211,10 @@ def disable_versions(
     if version is None:
         targets = [row for row in versions if row.state in ("installed", "enabled")]
     else:
-        targets = [row for row in versions if row.version == version]
+        targets = [row for row in versions if same_version(row.version, version)]
         if not targets:
             raise _unknown_version(plugin, version, versions)
+        version = targets[0].version
     _refuse_while_needed(session, plugin, version, force=force)
     for row in targets:
         _set_state(row, "disabled")
@@ -196,15 +244,17 @@ def _set_state(row: PluginVersion, state: str) -> None:
 
 
 def set_config(*, session: Session, plugin: str, scope: str, config: Any) -> PluginConfig:
-    """Store ``config`` for ``scope`` after validating it against the plugin's schema."""
-    schema = _schema_version(installed_versions(session, plugin)).manifest.get("config_schema", {})
+    """Store ``config`` for ``scope`` after validating it against the schema of every
+    version that may receive it."""
+    versions = installed_versions(session, plugin)
     check_scope(session, scope)
-    errors = config_errors(schema, config)
-    if errors:
-        raise InputError(
-            f"Configuration for plugin '{plugin}' breaks its JSON Schema; nothing was changed:\n"
-            + "\n".join(errors)
-        )
+    for receiving in _receiving_versions(session, versions):
+        errors = schema_problems(receiving.manifest.get("config_schema", {}), config)
+        if errors:
+            raise InputError(
+                f"Configuration for plugin '{plugin}' breaks its JSON Schema in version {receiving.version}; "
+                f"nothing was changed:\n" + "\n".join(errors)
+            )
     row = session.get(PluginConfig, (plugin, scope)) or PluginConfig(
         plugin=plugin, scope=scope, config=config
     )
@@ -223,6 +273,19 @@ def effective_config(*, session: Session, plugin: str, region: str | None) -> Ma
     return default if config is None else config
 
 
+def _receiving_versions(session: Session, versions: Sequence[PluginVersion]) -> list[PluginVersion]:
+    """The enabled versions and the installed ones a release sends teams to; if none, the
+    version whose schema stands for the plugin."""
+    releases = session.exec(select(PluginRelease).where(PluginRelease.plugin == versions[0].name)).all()
+    released = {s["version"] for release in releases for s in release.splits}
+    receiving = [
+        row
+        for row in versions
+        if row.state == "enabled" or (row.state in AVAILABLE_STATES and row.version in released)
+    ]
+    return receiving or [_schema_version(versions)]
+
+
 def _schema_version(versions: Sequence[PluginVersion]) -> PluginVersion:
     """The highest enabled version, else the highest that could be enabled."""
     for states in (("enabled",), AVAILABLE_STATES):
@@ -230,12 +293,3 @@ def _schema_version(versions: Sequence[PluginVersion]) -> PluginVersion:
             if row.state in states:
                 return row
     raise ConflictError(f"Plugin '{versions[0].name}' has no version that is not failed; install one")
-
-
-def config_errors(schema: Mapping[str, Any], config: Any) -> list[str]:
-    """Every way ``config`` breaks ``schema``, each with its JSON path."""
-    validator = jsonschema.Draft202012Validator(schema)
-    return [
-        f"{error.json_path}: {error.message}"
-        for error in sorted(validator.iter_errors(config), key=lambda e: e.json_path)
-    ]

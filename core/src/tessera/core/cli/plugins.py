@@ -20,6 +20,7 @@ from tessera.core.plugin_settings import (
     disable_in_region,
     disable_versions,
     enable_plugin,
+    follow_all,
     set_config,
     set_release,
 )
@@ -61,9 +62,11 @@ def enable(
 ) -> None:
     """Serve a version (default: the highest installed) to a share of a region's teams.
 
-    The version goes first in the region's release; the versions already there keep
-    the rest, in order, trimmed to fit: 1.4.2 at 100%, then 2.0.0 at 20%, gives
-    2.0.0 20% and 1.4.2 80%. Teams keep their version while its share grows.
+    The version goes first in the region's release (a region without a release of
+    its own starts from the one for all regions); raised, the versions already there
+    keep the rest, in order, trimmed to fit: 1.4.2 at 100%, then 2.0.0 at 20%, gives
+    2.0.0 20% and 1.4.2 80%. Teams keep their version while its share grows; lowered,
+    the last version takes the freed share. Naming a failed version tries it again.
     """
     with reporting_errors():
         name, version = _plugin_and_version(plugin)
@@ -86,13 +89,28 @@ def release(
             help="A version's share of teams, in bucket order; repeat it, e.g. --split 2.0.0=20 --split 1.4.2=80.",
         ),
     ] = None,
+    follow: Annotated[
+        bool,
+        typer.Option(
+            "--follow-all",
+            help=f"Drop the region's own release so that the one for '{ALL_REGIONS}' serves it.",
+        ),
+    ] = False,
 ) -> None:
-    """Set which versions serve which share of a region's teams, exactly."""
+    """Set which versions serve which share of a region's teams, exactly (none: off there)."""
     with reporting_errors():
+        if follow and split:
+            raise InputError("--follow-all drops the region's release; give it without --split")
         splits = [_split(text) for text in split or []]
         with database_session() as session:
-            stored = set_release(session=session, plugin=name, scope=region, splits=splits)
-    _print_release(stored)
+            if follow:
+                follow_all(session=session, plugin=name, scope=region)
+            else:
+                stored = set_release(session=session, plugin=name, scope=region, splits=splits)
+    if follow:
+        typer.echo(f"{name} in {region}: follows {ALL_REGIONS}")
+    else:
+        _print_release(stored)
 
 
 @app.command("disable")

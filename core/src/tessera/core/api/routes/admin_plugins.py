@@ -18,6 +18,7 @@ from tessera.core.plugin_settings import (
     disable_versions,
     effective_config,
     enable_plugin,
+    follow_all,
     set_config,
     set_release,
 )
@@ -111,7 +112,11 @@ def read_plugins(_admin: AdminCaller, session: SessionDep, hooks: HookCallsDep) 
 def enable(
     name: str, body: EnableRequest, _admin: AdminCaller, session: SessionDep, hooks: HookCallsDep
 ) -> PluginPublic:
-    """Serve a version to a share of a region's teams, ahead of the versions already there."""
+    """Serve a version to a share of a region's teams, ahead of the versions already there.
+
+    A region without a release of its own starts from the release for all regions;
+    lowering a version's share gives the freed share to the last version after it;
+    naming a failed version tries it again."""
     enable_plugin(session=session, plugin=name, scope=body.region, percent=body.percent, version=body.version)
     return _status(session, hooks, name)
 
@@ -134,9 +139,18 @@ def put_release(
     session: SessionDep,
     hooks: HookCallsDep,
 ) -> PluginPublic:
-    """Set a region's splits exactly; every version named is enabled."""
+    """Set a region's splits exactly; every version named is enabled (a failed one is tried again)."""
     splits = [Split(version=s.version, percent=s.percent) for s in body.splits]
     set_release(session=session, plugin=name, scope=region, splits=splits)
+    return _status(session, hooks, name)
+
+
+@router.delete("/{name}/releases/{region}")
+def delete_release(
+    name: str, region: str, _admin: AdminCaller, session: SessionDep, hooks: HookCallsDep
+) -> PluginPublic:
+    """Drop a region's own release, so that the release for all regions serves it again."""
+    follow_all(session=session, plugin=name, scope=region)
     return _status(session, hooks, name)
 
 
