@@ -67,6 +67,14 @@ def test_a_config_schema_with_a_remote_ref_is_refused_without_fetching_it(api, a
     assert "refers to 'http://127.0.0.1:9/schema.json', which is not in the schema" in detail
 
 
+def test_a_remote_ref_anywhere_in_the_config_schema_is_refused(api, admin, tmp_path, data_dir):
+    schema = {"type": "object", "properties": {"x": {"$ref": "https://127.0.0.1:9/nested.json"}}}
+    package = write_plugin(tmp_path, name="nested", config_schema=schema)
+    archive = zip_folder(package.parent, tmp_path / "nested.zip")
+    detail = refused(upload(api, admin, archive.read_bytes(), "nested.zip"))
+    assert "$ref 'https://127.0.0.1:9/nested.json' points outside the schema" in detail
+
+
 def test_a_package_without_init_is_refused(api, admin, tmp_path, data_dir):
     package = write_plugin(tmp_path, name="noinit")
     (package / "__init__.py").unlink()

@@ -244,6 +244,13 @@ def test_configuration_is_validated_against_every_version_that_may_receive_it(
     config.write_text(json.dumps({"rate": "0.05"}))
     cli("plugins", "enable", "payout==1.0.0", "--region", "all")
     cli("plugins", "configure", "payout", str(config))  # 2.0.0 and 3.0.0 are only installed
+    refused = cli(
+        "plugins", "enable", "payout==2.0.0", "--region", "all", "--percent", "10", expect_exit=1
+    ).output
+    assert "'payout' 2.0.0 cannot serve: the configuration for 'all' breaks its JSON Schema" in refused
+    both = tmp_path / "both.json"
+    both.write_text(json.dumps({"rate": "0.05", "plan": "x"}))
+    cli("plugins", "configure", "payout", str(both))
     cli("plugins", "enable", "payout==2.0.0", "--region", "all", "--percent", "10")
     refused = cli("plugins", "configure", "payout", str(config), expect_exit=1).output
     assert "breaks its JSON Schema in version 2.0.0" in refused and "'plan' is a required property" in refused
@@ -254,7 +261,10 @@ def test_configuration_is_validated_against_every_version_that_may_receive_it(
     cli("plugins", "disable", "payout==1.0.0")  # still named by the release: enabling it serves it again
     response = api.put("/api/admin/plugins/payout/config/East", json={"plan": "x"}, headers=admin)
     assert "breaks its JSON Schema in version 1.0.0" in response.json()["detail"]
-    assert api.get("/api/admin/plugins/payout/config/all", headers=admin).json() == {"rate": "0.05"}
+    assert api.get("/api/admin/plugins/payout/config/all", headers=admin).json() == {
+        "rate": "0.05",
+        "plan": "x",
+    }
     cli("plugins", "release", "payout", "--region", "all", "--split", "2.0.0=100")
     response = api.put("/api/admin/plugins/payout/config/East", json={"plan": "x"}, headers=admin)
     assert response.status_code == 200

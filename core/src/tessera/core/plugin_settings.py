@@ -127,11 +127,29 @@ def _release(session: Session, plugin: str, scope: str) -> PluginRelease:
 
 
 def _store_release(session: Session, release: PluginRelease, splits: list[Split]) -> PluginRelease:
+    added = {split["version"] for split in splits} - {split["version"] for split in release.splits}
+    _refuse_configs_breaking(session, release.plugin, added)
     release.splits = [dict(split) for split in splits]
     release.updated_at = utcnow()
     session.add(release)
     bump_plugin_revision(session)
     return release
+
+
+def _refuse_configs_breaking(session: Session, plugin: str, versions: set[str]) -> None:
+    """A version may start serving only if every stored configuration fits its schema."""
+    configs = session.exec(select(PluginConfig).where(col(PluginConfig.plugin) == plugin)).all()
+    for version in sorted(versions):
+        row = session.get(PluginVersion, (plugin, version))
+        schema = row.manifest.get("config_schema", {}) if row else {}
+        for config in configs:
+            errors = schema_problems(schema, config.config)
+            if errors:
+                raise InputError(
+                    f"Plugin '{plugin}' {version} cannot serve: the configuration for '{config.scope}' "
+                    f"breaks its JSON Schema. Change that configuration first (tessera plugins configure); "
+                    f"nothing was changed:\n" + "\n".join(errors)
+                )
 
 
 # --- versions -----------------------------------------------------------------------------

@@ -142,6 +142,11 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[str]:
             problems.append(f"{path}: {value!r} is not a PEP 440 version range, e.g. >=1.0,<2")
     if data["name"] in data.get("requires", {}):
         problems.append("$.requires: a plugin cannot require itself")
+    problems += [
+        f"$.config_schema: $ref {ref!r} points outside the schema; schemas must be self-contained (use $defs)"
+        for ref in _refs(data.get("config_schema", {}))
+        if not ref.startswith("#")
+    ]
     try:
         jsonschema.Draft202012Validator.check_schema(data.get("config_schema", {}))
     except jsonschema.SchemaError as err:
@@ -151,3 +156,13 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[str]:
             data.get("config_schema", {}), data.get("default_config", {}), prefix="$.default_config"
         )
     return problems
+
+
+def _refs(node: Any) -> list[str]:
+    """Every ``$ref`` value anywhere in a schema."""
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _refs(value)]
+    return []
