@@ -26,7 +26,7 @@ from tessera.core.errors import ConflictError, InputError, NotFoundError
 from tessera.core.models import ALL_REGIONS, PluginConfig, PluginRelease, PluginVersion, Region, utcnow
 from tessera.core.plugin_dependencies import AVAILABLE_STATES, dependents_of
 from tessera.core.plugin_revision import bump_plugin_revision
-from tessera.core.rollout import Split, for_region, put_first, total_percent
+from tessera.core.rollout import Split, for_region, ramp, total_percent
 from tessera.sdk.manifest import schema_problems
 
 # --- releases ---------------------------------------------------------------------------
@@ -46,24 +46,11 @@ def enable_plugin(
         raise InputError(f"percent must be a whole number from 0 to 100, not {percent}")
     check_scope(session, scope)
     _set_state(row, "enabled")
-    release = _release(session, plugin, scope)
-    if session.get(PluginRelease, (plugin, scope)) is None and scope != ALL_REGIONS:
-        release.splits = _release(session, plugin, ALL_REGIONS).splits
+    release = session.get(PluginRelease, (plugin, scope))
+    if release is None:  # a region without its own release starts from the one for all regions
+        inherited = [] if scope == ALL_REGIONS else _release(session, plugin, ALL_REGIONS).splits
+        release = PluginRelease(plugin=plugin, scope=scope, splits=inherited)
     return _store_release(session, release, ramp(cast(list[Split], release.splits), row.version, percent))
-
-
-def ramp(splits: Sequence[Split], version: str, percent: int) -> list[Split]:
-    """``version`` first with ``percent``. Raising its share trims the others (see
-    :func:`~tessera.core.rollout.put_first`); lowering it keeps the total served:
-    the versions after it keep their shares and the last one takes the freed share,
-    so [2.0.0:35, 1.0.0:65] lowered to 20 gives [2.0.0:20, 1.0.0:80]."""
-    current = sum(s["percent"] for s in splits if s["version"] == version)
-    others = [Split(version=s["version"], percent=s["percent"]) for s in splits if s["version"] != version]
-    if percent >= current or not others:
-        return put_first(splits, version, percent)
-    others[-1]["percent"] += current - percent
-    first = [Split(version=version, percent=percent)] if percent else []
-    return first + others
 
 
 def set_release(*, session: Session, plugin: str, scope: str, splits: Sequence[Split]) -> PluginRelease:

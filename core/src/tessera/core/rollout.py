@@ -76,5 +76,19 @@ def put_first(splits: Splits, version: str, percent: int) -> list[Split]:
     return result
 
 
+def ramp(splits: Splits, version: str, percent: int) -> list[Split]:
+    """``version`` first with ``percent``. Raising its share trims the others (see
+    :func:`put_first`); lowering it keeps the total served:
+    the versions after it keep their shares and the last one takes the freed share,
+    so [2.0.0:35, 1.0.0:65] lowered to 20 gives [2.0.0:20, 1.0.0:80]."""
+    current = sum(s["percent"] for s in splits if s["version"] == version)
+    others = [Split(version=s["version"], percent=s["percent"]) for s in splits if s["version"] != version]
+    if percent >= current or not others:
+        return put_first(splits, version, percent)
+    others[-1]["percent"] += current - percent
+    first = [Split(version=version, percent=percent)] if percent else []
+    return first + others
+
+
 def total_percent(splits: Splits) -> int:
     return sum(split["percent"] for split in splits)

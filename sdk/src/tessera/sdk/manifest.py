@@ -62,10 +62,6 @@ class Manifest:
     default_config: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def parsed_version(self) -> Version:
-        return Version(self.version)
-
-    @property
     def sdk_range(self) -> SpecifierSet:
         return SpecifierSet(self.sdk)
 
